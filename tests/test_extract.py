@@ -90,8 +90,11 @@ def test_table_rows_become_their_own_sentences():
     doc = disclosure_nlp.read(pdfs.render_pdf(blocks))
     rows = [s.text for s in doc.sentences if "|" in s.text]
     assert rows == ["Supplier | Country | Tier", "Alpha Textiles Ltd | Bangladesh | 1", "Lotus Garments | Viet Nam | 1"]
-    assert "pdfplumber-tables" in doc.info.extractor
+    assert doc.info.extractor == "pypdfium2+tables"
     assert find(doc, "All three factories").heading == "Our tier-one suppliers"
+    # pdfplumber's own table finder reads the same rows
+    plumber = disclosure_nlp.read(pdfs.render_pdf(blocks), extractor="pdfplumber")
+    assert [s.text for s in plumber.sentences if "|" in s.text] == rows
 
 
 def test_pdfplumber_extractor_is_selectable():

@@ -9,17 +9,19 @@ stock `sentencizer` is kept selectable (`splitter="sentencizer"`) so the benchma
 
 from __future__ import annotations
 
+import re
 import threading
+from bisect import bisect_left
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .document import Document, Sentence
 
-TERMINALS = {".", "!", "?", "...", "…", "!?", "?!"}
-CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 # Never a sentence end when followed by a capital or a number.
 HARD_ABBREVIATIONS = {
     "approx", "e.g", "eg", "i.e", "ie", "cf", "vs", "viz", "mr", "mrs", "ms", "dr", "prof", "st", "pty",
@@ -45,63 +47,60 @@ SENTENCE_OPENERS = {
 }
 
 
-def _abbreviation_before(doc: Doc, i: int) -> str | None:
-    """The word a period at token i belongs to, lower-cased without the period, if any."""
-    token = doc[i]
-    if token.text != "." and token.text.endswith("."):
-        return token.text[:-1].lower()
-    if token.text == "." and i > 0 and not doc[i - 1].whitespace_:
-        return doc[i - 1].text.lower()
-    return None
+# terminal punctuation, optional closing quotes/brackets, whitespace, then the next token
+_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’)\]»]*)\s+(?=\S)")
+_LAST_WORD = re.compile(r"(\S+)$")
+_NEXT_WORD = re.compile(r"[^\s.,;:!?]+")
+_OPENERS = "\"“‘'([•"
+
+
+def _is_boundary(text: str, punct_start: int, punct: str, next_start: int) -> bool:
+    nxt_char = text[next_start]
+    if not (nxt_char.isupper() or nxt_char.isdigit() or nxt_char in _OPENERS):
+        return False  # never before a lower-case word ("Pty Ltd. is", "approx. half")
+    if punct != ".":
+        return True
+    last = _LAST_WORD.search(text, max(0, punct_start - 40), punct_start)
+    if last is None:
+        return True
+    word = last.group(1).lstrip("\"“‘'([").lower()
+    nxt = _NEXT_WORD.match(text, next_start)
+    nxt_word = nxt.group(0).lower() if nxt else ""
+    if word in HARD_ABBREVIATIONS:
+        return False
+    if word in NUMBER_ABBREVIATIONS and (nxt_char.isdigit() or nxt_char in "(#"):
+        return False
+    if word in SOFT_ABBREVIATIONS and nxt_word not in SENTENCE_OPENERS:
+        return False
+    if len(word) == 1 and word.isalpha() and nxt_char.isupper() and nxt_word.isalpha():
+        return False  # an initial: "J. Smith"
+    if "." in word and len(word) <= 5 and word.replace(".", "").isalpha() and nxt_word not in SENTENCE_OPENERS:
+        return False  # a dotted acronym mid-sentence: "the U.K. Modern Slavery Act"
+    return True
 
 
 @Language.component("disclosure_sentences")
 def disclosure_sentences(doc: Doc) -> Doc:
-    """Rule-based sentence boundaries for statement prose (see module docstring)."""
+    """Rule-based sentence boundaries for statement prose (see module docstring).
+
+    Boundaries are found on the text with one regex and a few word look-ups, then written to the
+    tokens in one call (the per-token `is_sent_start` setter re-checks the doc's annotations on every
+    call, which is quadratic on long paragraphs).
+    """
     n = len(doc)
-    for token in doc:
-        token.is_sent_start = token.i == 0
-    i = 0
-    while i < n:
-        token = doc[i]
-        text = token.text
-        is_abbrev_token = text.endswith(".") and len(text) > 1
-        if text not in TERMINALS and not is_abbrev_token:
-            i += 1
-            continue
-        j = i + 1
-        while j < n and doc[j].text in CLOSERS and not doc[j - 1].whitespace_:
-            j += 1
-        if j >= n:
-            break
-        nxt = doc[j].text
-        first = nxt[0]
-        if not (first.isupper() or first.isdigit() or first in "\"“‘'([•"):
-            i = j
-            continue
-        if text in (".",) or is_abbrev_token:
-            word = _abbreviation_before(doc, i)
-            if word is not None:
-                if word in HARD_ABBREVIATIONS:
-                    i = j
-                    continue
-                if word in NUMBER_ABBREVIATIONS and (first.isdigit() or nxt[:1] in "(#"):
-                    i = j
-                    continue
-                if word in SOFT_ABBREVIATIONS and nxt.lower() not in SENTENCE_OPENERS:
-                    i = j
-                    continue
-                if len(word) == 1 and word.isalpha() and doc[j].is_title:
-                    # an initial: "J. Smith" (a one-letter word before a period is rarely a sentence end)
-                    i = j
-                    continue
-                if "." in word and word.replace(".", "").isalpha() and len(word) <= 5 and not text == ".":
-                    # dotted acronym token like "U.K." followed by a capital: usually mid-sentence
-                    if nxt.lower() not in SENTENCE_OPENERS:
-                        i = j
-                        continue
-        doc[j].is_sent_start = True
-        i = j
+    if not n:
+        return doc
+    text = doc.text
+    token_starts = doc.to_array(IDX).astype(np.int64)
+    starts = np.full(n, -1, dtype=np.int64)
+    starts[0] = 1
+    for match in _CANDIDATE.finditer(text):
+        next_start = match.end()
+        if _is_boundary(text, match.start(), match.group(1), next_start):
+            t = bisect_left(token_starts, next_start)
+            if t < n and token_starts[t] == next_start:
+                starts[t] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1).astype(np.uint64))
     return doc
 
 

@@ -25,6 +25,18 @@ OCR_MODES = ("auto", "always", "never")
 Source = str | bytes | os.PathLike
 
 
+_DOCUMENT_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm")
+
+
+def _is_text_not_path(source: str) -> bool:
+    """A str is a path if it names an existing file or looks like a document file name."""
+    if "\n" in source or len(source) > 1024:
+        return True
+    if Path(source).exists():
+        return False
+    return not source.strip().lower().endswith(_DOCUMENT_SUFFIXES)
+
+
 def read_source(source: Source, limits: Limits) -> tuple[bytes | None, str | None, str | None]:
     """(bytes, name, text): a path or bytes gives bytes; a str that is not a path is the text itself."""
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -32,7 +44,9 @@ def read_source(source: Source, limits: Limits) -> tuple[bytes | None, str | Non
         if len(data) > limits.max_bytes:
             raise DocumentTooLarge(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
         return data, None, None
-    if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not Path(source).exists()):
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"source must be a path, bytes or text, not {type(source).__name__}")
+    if isinstance(source, str) and _is_text_not_path(source):
         if len(source.encode("utf-8", errors="replace")) > limits.max_bytes:
             raise DocumentTooLarge(f"the text is over the {limits.max_bytes:,}-byte limit")
         return None, None, source
@@ -71,6 +85,8 @@ def extract(
         kind = "txt"
     else:
         kind = sniff(data)
+        if name and name.lower().endswith(".pdf") and kind != "pdf":
+            raise UnsupportedFormat(f"named .pdf but the content is {kind.upper()}, not a PDF")
     sha = Document.hash_bytes(data)
     info = ExtractionInfo(extractor="builtin", source_type=kind)
 
@@ -93,7 +109,7 @@ def extract(
     info.timings["clean_s"] = time.perf_counter() - t_clean
     if not doc_text.strip():
         if kind == "pdf" and info.empty_pages:
-            raise EmptyDocument(_no_text_message(info, len(methods)))
+            raise EmptyDocument(_no_text_message(ocr, len(methods)))
         raise EmptyDocument("the document contains no text")
     info.timings["extract_total_s"] = time.perf_counter() - t0
     return Document(
@@ -106,7 +122,9 @@ def extract(
     )
 
 
-def _no_text_message(info: ExtractionInfo, n_pages: int) -> str:
+def _no_text_message(ocr: str, n_pages: int) -> str:
+    if ocr == "never":
+        return f"none of the {n_pages} pages has a text layer and OCR was turned off"
     if tesseract_path() is None:
         return f"none of the {n_pages} pages has a text layer and OCR is unavailable (install tesseract-ocr)"
     return f"none of the {n_pages} pages has a text layer and OCR found no text"

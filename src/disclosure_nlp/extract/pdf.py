@@ -1,17 +1,16 @@
 """PDF -> raw page texts, in the sandbox worker.
 
 pypdfium2 is the default text extractor (fast, keeps the stored reading order, which is right for
-almost every statement). pdfplumber is used where its table finder helps: with `tables="auto"`, pages
-that draw ruling lines are re-read with pdfplumber so each table row becomes one "a | b | c" line;
-`extractor="pdfplumber"` reads every page with it. Pages without a usable text layer are rendered to
-PNG here, inside the sandbox, so the parent can OCR them.
+almost every statement); with `tables="auto"` its ruled tables are read cell by cell (tables.py) so
+each row becomes one "a | b | c" line. `extractor="pdfplumber"` reads every page with pdfplumber and
+its own table finder instead (about 40x slower; see benchmarks/extract.py). Pages without a usable
+text layer are rendered to PNG here, inside the sandbox, so the parent can OCR them.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from typing import Any
 
 from ..errors import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument
@@ -20,12 +19,15 @@ MIN_USABLE_CHARS = 30  # fewer alphanumerics than this and a page has no usable 
 TABLE_ROW_MARK = "\ue0ff"  # (private use) starts a line that is one table row; clean.py keeps it as a block
 _CID = re.compile(r"\(cid:(\d+)\)")
 _CID_GLYPHS = {"127": "•", "108": "•", "183": "•", "149": "•"}  # bullet glyphs of the standard symbol fonts
-_MIN_RULINGS = 6  # path objects on a page before we look for tables
+
+
+_ALNUM = re.compile(r"[^\W_]")
+_UNDECODABLE = re.compile("[\ufffd\ud800-\udfff\ue000-\ue0fe\ue100-\uf8ff]")  # replacement, surrogates, private use
 
 
 def _text_quality(text: str) -> tuple[int, float]:
-    alnum = sum(ch.isalnum() for ch in text)
-    bad = sum(1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cs"))
+    alnum = len(_ALNUM.findall(text))
+    bad = len(_UNDECODABLE.findall(text))
     return alnum, bad / max(1, alnum + bad)
 
 
@@ -34,46 +36,53 @@ def usable(text: str) -> bool:
     return alnum >= MIN_USABLE_CHARS and bad_ratio < 0.3
 
 
-def _object_counts(page) -> tuple[int, int]:
-    """(image or path objects, path objects) on a pdfium page."""
+def _drawn_objects(page) -> int:
+    """Image, path, shading and form objects on a pdfium page (what a scan or outlined text is made of)."""
     import pypdfium2.raw as c
 
     n = c.FPDFPage_CountObjects(page.raw)
-    drawn = paths = 0
-    for i in range(n):
-        kind = c.FPDFPageObj_GetType(c.FPDFPage_GetObject(page.raw, i))
-        if kind == c.FPDF_PAGEOBJ_PATH:
-            paths += 1
-            drawn += 1
-        elif kind in (c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_SHADING, c.FPDF_PAGEOBJ_FORM):
-            drawn += 1
-    return drawn, paths
+    kinds = (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_SHADING, c.FPDF_PAGEOBJ_FORM)
+    return sum(1 for i in range(n) if c.FPDFPageObj_GetType(c.FPDFPage_GetObject(page.raw, i)) in kinds)
 
 
-def _with_tables(pdfium_page, textpage, plumber_page) -> tuple[str, int]:
-    """pypdfium2 page text with each ruled table (found by pdfplumber) as one marked line per row.
+def _replace_tables(text: str, tables: list[tuple[str, list[list[str]]]]) -> tuple[str, int]:
+    """Put each table's rows, one marked line per row, where the table's own text stands.
 
-    The table's text is located by asking pdfium for the text inside the table's box; it is a
-    contiguous run of the page text in every generator and real file we tried. If it is not, the
-    page text is kept as it is (the table cells stay, one per line).
+    `tables` holds (the extractor's text of the table's box, rows of cells). That text is a contiguous
+    run of the page text in every generator and real file we tried; where it is not, the page text
+    is kept as it is (cells one per line).
     """
-    text = textpage.get_text_range()
-    height = pdfium_page.get_height()
     found = 0
-    for table in plumber_page.find_tables():
-        x0, top, x1, bottom = table.bbox
-        inside = textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
+    for inside, rows in tables:
         at = text.find(inside) if inside.strip() else -1
         if at < 0:
             continue
-        rows = [
-            TABLE_ROW_MARK + " | ".join(" ".join((cell or "").split()) for cell in row)
-            for row in table.extract()
-            if any(cell and cell.strip() for cell in row)
-        ]
-        text = text[:at] + "\n" + "\n".join(rows) + "\n" + text[at + len(inside) :]
+        lines = [TABLE_ROW_MARK + " | ".join(c for c in row if c) for row in rows if any(row)]
+        text = text[:at] + "\n" + "\n".join(lines) + "\n" + text[at + len(inside) :]
         found += 1
     return text, found
+
+
+def _pdfium_text_with_tables(page, textpage) -> tuple[str, int]:
+    from .tables import read_tables
+
+    text = textpage.get_text_range()
+    tables = [
+        (textpage.get_text_bounded(left=l, bottom=b, right=r, top=t), rows)
+        for (l, b, r, t), rows in read_tables(page, textpage)
+    ]
+    return _replace_tables(text, tables)
+
+
+def _plumber_text_with_tables(page) -> tuple[str, int]:
+    text = page.extract_text(x_tolerance=1.5, use_text_flow=True) or ""
+    tables = []
+    for table in page.find_tables():
+        inside = page.crop(table.bbox).extract_text(x_tolerance=1.5, use_text_flow=True) or ""
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract(x_tolerance=1.5)]
+        tables.append((inside, rows))
+    text, found = _replace_tables(text, tables)
+    return _fix_cids(text), found
 
 
 def _fix_cids(text: str) -> str:
@@ -102,15 +111,16 @@ def parse_pdf(
         message = str(exc)
         if "password" in message.lower():
             raise EncryptedDocument("the PDF is encrypted (password protected); remove the password and try again")
-        raise CorruptDocument(f"not a readable PDF ({message.removeprefix('Failed to load document ')})")
+        reason = message.removeprefix("Failed to load document").strip(" .()").removeprefix("PDFium: ")
+        raise CorruptDocument(f"not a readable PDF: {reason.lower() or 'unknown error'} (damaged, truncated or not a PDF)")
+    plumber = None
     try:
         n_pages = len(pdf)
         if n_pages == 0:
             raise EmptyDocument("the PDF has no pages")
         if n_pages > max_pages:
             raise DocumentTooLarge(f"the PDF has {n_pages} pages; the limit is {max_pages}")
-        plumber = None
-        if extractor == "pdfplumber" or tables == "auto":
+        if extractor == "pdfplumber":
             import pdfplumber
 
         pages: list[dict[str, Any]] = []
@@ -118,34 +128,27 @@ def parse_pdf(
         for number in range(n_pages):
             page = pdf[number]
             try:
-                text = ""
-                method = extractor
-                paths = drawn = None
-                if extractor == "pdfplumber" or tables == "auto":
-                    drawn, paths = _object_counts(page)
-                if extractor == "pdfplumber" or (tables == "auto" and paths >= _MIN_RULINGS):
+                drawn = None
+                if extractor == "pdfplumber":
                     if plumber is None:
                         plumber = pdfplumber.open(io.BytesIO(data))
                     pl_page = plumber.pages[number]
                     try:
-                        if extractor == "pdfplumber":
-                            text = _fix_cids(pl_page.extract_text(x_tolerance=1.5, use_text_flow=True) or "")
-                            method = "pdfplumber"
-                        else:
-                            textpage = page.get_textpage()
-                            text, n_tables = _with_tables(page, textpage, pl_page)
-                            textpage.close()
-                            method = "pypdfium2+pdfplumber-tables" if n_tables else "pypdfium2"
+                        text, n_tables = _plumber_text_with_tables(pl_page)
                     finally:
                         pl_page.close()  # pdfplumber caches layout objects per page otherwise
+                    method = "pdfplumber"
                 else:
                     textpage = page.get_textpage()
-                    text = textpage.get_text_range()
+                    if tables == "auto":
+                        text, n_tables = _pdfium_text_with_tables(page, textpage)
+                    else:
+                        text, n_tables = textpage.get_text_range(), 0
                     textpage.close()
-                    method = "pypdfium2"
+                    method = "pypdfium2+tables" if n_tables else "pypdfium2"
                 ok = usable(text)
-                if not ok and drawn is None:
-                    drawn, _ = _object_counts(page)
+                if not ok:
+                    drawn = _drawn_objects(page)
                 png_frame = None
                 if render == "always" or (render == "auto" and not ok and drawn):
                     image = page.render(scale=dpi / 72, grayscale=True).to_pil()
