@@ -180,5 +180,6 @@ def _extract_pdf(
             if not can_ocr:
                 reason = "OCR disabled" if ocr == "never" else "tesseract not installed"
                 info.warnings.append(f"page {i + 1} has no text layer ({reason})")
-    blocks = blocks_from_lines([t.split("\n") if t else None for t in texts])
+    styled = [set(p.get("styled") or ()) if methods[i] == "text" else set() for i, p in enumerate(pages)]
+    blocks = blocks_from_lines([t.split("\n") if t else None for t in texts], styled=styled)
     return blocks, methods

@@ -119,14 +119,17 @@ def _is_title_like(line: str) -> bool:
     return capitalised / len(content) >= 0.6
 
 
-def _looks_like_heading(line: str, prev: str | None, nxt: str | None, width: int) -> bool:
+def _looks_like_heading(line: str, prev: str | None, nxt: str | None, width: int, styled: bool = False) -> bool:
+    """Layout-free heading test; `styled` (set larger or bolder than the body) relaxes it."""
     stripped = line.strip()
-    if not stripped or len(stripped) > 100 or len(stripped.split()) > 12:
-        return False
-    if stripped[-1] in ".,;" or stripped.startswith(TABLE_ROW_MARK):
+    if not stripped or stripped[-1] in ".,;" or stripped.startswith(TABLE_ROW_MARK):
         return False
     first = stripped[0]
     if not (first.isupper() or first.isdigit()):
+        return False
+    if styled:
+        return len(stripped.split()) <= 20 and not (nxt is not None and nxt[:1].islower() and len(stripped) > 0.6 * width)
+    if len(stripped) > 100 or len(stripped.split()) > 12:
         return False
     if prev is not None and not _SENTENCE_END.search(prev) and len(prev) > 0.6 * width and not _BULLET.match(prev):
         return False  # a long line that did not end a sentence: this one is its continuation
@@ -139,15 +142,22 @@ def _looks_like_heading(line: str, prev: str | None, nxt: str | None, width: int
     return _is_title_like(stripped) or bool(_NUMBERED_HEADING.match(stripped)) or len(stripped.split()) <= 8
 
 
-def blocks_from_lines(pages: list[list[str] | None], furniture: bool = True) -> list[RawBlock]:
-    """Turn pages of text lines into blocks. An empty string line forces a paragraph break."""
+def blocks_from_lines(
+    pages: list[list[str] | None], furniture: bool = True, styled: list[set[str]] | None = None
+) -> list[RawBlock]:
+    """Turn pages of text lines into blocks. An empty string line forces a paragraph break.
+
+    styled: per page, the raw lines the extractor saw set larger or bolder than body text.
+    """
     line_pages = [[normalise_text(line).strip() for line in lines] if lines else [] for lines in pages]
+    styled_pages = [{normalise_text(line).strip() for line in lines} for lines in (styled or [])]
     line_pages = [_join_hyphenated(lines) for lines in line_pages]
     drop = _running_furniture([[l for l in lines if l] for lines in line_pages]) if furniture else set()
 
     blocks: list[RawBlock] = []
     for page_index, lines in enumerate(line_pages):
         page = page_index + 1
+        page_styled = styled_pages[page_index] if page_index < len(styled_pages) else set()
         content = [l for l in lines if l]
         edge = set(content[:2] + content[-2:])
         kept: list[str] = []
@@ -186,10 +196,14 @@ def blocks_from_lines(pages: list[list[str] | None], furniture: bool = True) -> 
                 current = RawBlock("bullet", [(page, _BULLET.sub("", line, count=1))])
                 blocks.append(current)
             elif (current is None or current.kind != "bullet" or current.pieces) and _looks_like_heading(
-                line, prev if not first_on_page or current else None, nxt, width
+                line, prev if not first_on_page or current else None, nxt, width, line in page_styled
             ):
-                if current is not None and current.kind == "heading" and (line.isupper() == current.text.isupper() and line.isupper()):
-                    current.pieces.append((page, line))  # an all-caps heading wrapped onto two lines
+                wrapped = current is not None and current.kind == "heading" and (
+                    (line.isupper() and current.text.isupper())
+                    or (line in page_styled and current.pieces[-1][1] in page_styled and not current.text.endswith(":"))
+                )
+                if wrapped:
+                    current.pieces.append((page, line))  # a heading wrapped onto two lines
                 else:
                     current = RawBlock("heading", [(page, line)])
                     blocks.append(current)

@@ -63,6 +63,39 @@ def _replace_tables(text: str, tables: list[tuple[str, list[list[str]]]]) -> tup
     return text, found
 
 
+def _styled_lines(textpage, text: str) -> list[str]:
+    """Lines set larger or bolder than the page's body text: heading candidates for clean.py."""
+    import ctypes
+
+    import pypdfium2.raw as c
+
+    lines: list[tuple[str, float, bool]] = []
+    buf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    offset = 0
+    n_chars = textpage.count_chars()
+    for line in text.split("\r\n"):
+        stripped = line.strip()
+        first = offset + (len(line) - len(line.lstrip()))
+        offset += len(line) + 2
+        if not stripped or len(stripped) > 150 or first >= n_chars:
+            continue
+        size = c.FPDFText_GetFontSize(textpage.raw, first)
+        weight = c.FPDFText_GetFontWeight(textpage.raw, first)
+        c.FPDFText_GetFontInfo(textpage.raw, first, buf, len(buf), ctypes.byref(flags))
+        name = buf.value.decode("latin-1", "replace").lower()
+        bold = weight >= 600 or "bold" in name or "black" in name or "heavy" in name
+        lines.append((stripped, round(size, 1), bold))
+    if not lines:
+        return []
+    weights: dict[float, int] = {}
+    for stripped, size, _ in lines:
+        weights[size] = weights.get(size, 0) + len(stripped)
+    body = max(weights, key=weights.get)
+    body_bold = sum(len(l) for l, size, b in lines if size == body and b) > 0.5 * weights[body]
+    return [l for l, size, bold in lines if size >= body + 0.9 or (bold and not body_bold and size >= body - 0.1)]
+
+
 def _pdfium_text_with_tables(page, textpage) -> tuple[str, int]:
     from .tables import read_tables
 
@@ -129,6 +162,7 @@ def parse_pdf(
             page = pdf[number]
             try:
                 drawn = None
+                styled: list[str] = []
                 if extractor == "pdfplumber":
                     if plumber is None:
                         plumber = pdfplumber.open(io.BytesIO(data))
@@ -144,6 +178,7 @@ def parse_pdf(
                         text, n_tables = _pdfium_text_with_tables(page, textpage)
                     else:
                         text, n_tables = textpage.get_text_range(), 0
+                    styled = _styled_lines(textpage, textpage.get_text_range()) if usable(text) else []
                     textpage.close()
                     method = "pypdfium2+tables" if n_tables else "pypdfium2"
                 ok = usable(text)
@@ -157,7 +192,8 @@ def parse_pdf(
                     frames.append(buf.getvalue())
                     png_frame = len(frames) - 1
                 pages.append(
-                    {"text": text, "usable": ok, "has_graphics": bool(drawn), "method": method, "png": png_frame}
+                    {"text": text, "styled": styled, "usable": ok, "has_graphics": bool(drawn), "method": method,
+                     "png": png_frame}
                 )
             finally:
                 page.close()
