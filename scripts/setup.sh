@@ -35,14 +35,21 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check -q)
+pip_install() {  # pip, minus the noise some machines' pip configs print for every package
+  set +e
+  "${PIP[@]}" install "$@" 2>&1 | grep -v "is ignored: it is neither a file nor a directory"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  return "$rc"
+}
 stamp=.venv/.disclosure-nlp-installed
 want="$(cat pyproject.toml | sha256sum | cut -c1-16)-dev$DEV"
 if [[ ! -f $stamp || "$(cat $stamp)" != "$want" ]]; then
   # torch first and pinned: a CPU build (2.13.0); an unpinned torch pulls a multi-GB CUDA build.
-  "${PIP[@]}" install "torch==2.13.0"
+  pip_install "torch==2.13.0"
   extras="neural"
   ((DEV)) && extras="neural,dev"
-  "${PIP[@]}" install -e ".[${extras}]"
+  pip_install -e ".[${extras}]"
   echo "$want" > $stamp
 fi
 echo "setup: ready (.venv/bin/disclosure-nlp)"

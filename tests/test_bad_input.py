@@ -88,3 +88,17 @@ def test_wrong_argument_types_are_clear():
         disclosure_nlp.read(__file__ + ".missing.pdf")
     with pytest.raises(TypeError, match="source must be a path, bytes or text, not int"):
         disclosure_nlp.read(42)
+
+
+def test_docx_zip_bomb_is_refused_before_inflating():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b" " * (300 * 1024 * 1024))  # deflates to ~300 KB
+    data = buf.getvalue()
+    assert len(data) < 2_000_000
+    with pytest.raises(errors.DocumentTooLarge, match="inflates to"):
+        disclosure_nlp.read(data)

@@ -11,7 +11,7 @@ import io
 import zipfile
 from html.parser import HTMLParser
 
-from ..errors import CorruptDocument, EmptyDocument, UnsupportedFormat
+from ..errors import CorruptDocument, DocumentTooLarge, EmptyDocument, UnsupportedFormat
 from .clean import RawBlock, normalise_text
 
 _HTML_HINTS = (b"<!doctype html", b"<html", b"<body", b"<p>", b"<div", b"<h1", b"<table", b"<head")
@@ -114,9 +114,19 @@ def html_blocks(data: bytes) -> list[RawBlock]:
     return [RawBlock(b.kind, [(1, normalise_text(b.text).strip())]) for b in parser.blocks]
 
 
+MAX_DOCX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
 def docx_blocks(data: bytes) -> list[RawBlock]:
     import docx
     from docx.oxml.ns import qn
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # refuse zip bombs before python-docx inflates them
+        inflated = sum(info.file_size for info in zf.infolist())
+    if inflated > MAX_DOCX_UNCOMPRESSED:
+        raise DocumentTooLarge(
+            f"the Word file inflates to {inflated:,} bytes; the limit is {MAX_DOCX_UNCOMPRESSED:,}"
+        )
 
     try:
         document = docx.Document(io.BytesIO(data))
