@@ -17,7 +17,7 @@ TIGHT = Limits(timeout_s=20, memory_mb=1024)
     [
         (lambda: pdfs.encrypted_pdf(), errors.EncryptedDocument, "encrypted"),
         (lambda: pdfs.truncated_pdf(), errors.CorruptDocument, "not a readable PDF"),
-        (lambda: pdfs.zero_page_pdf(), errors.DocumentError, "PDF"),
+        (lambda: pdfs.zero_page_pdf(), errors.EmptyDocument, "the PDF has no pages"),
         (lambda: pdfs.garbage_pdf(), errors.UnsupportedFormat, "not a PDF, DOCX, HTML or plain-text"),
         (lambda: pdfs.empty_pdf_bytes(), errors.EmptyDocument, "empty"),
         (lambda: b"   \n\n  ", errors.EmptyDocument, "no text"),

@@ -167,7 +167,27 @@ def test_paragraph_continues_across_a_page_break():
     assert pages == sorted(pages) and len(set(pages)) == len(doc.pages)
 
 
-@pytest.mark.parametrize("splitter", ["rules", "sentencizer"])
+@pytest.mark.parametrize("splitter", ["rules", "spacy-rules", "sentencizer"])
 def test_splitters_are_selectable(splitter):
     doc = disclosure_nlp.read("We act. We report.", splitter=splitter)
     assert texts(doc) == ["We act.", "We report."]
+
+
+def test_rules_fast_path_matches_the_spacy_component():
+    from disclosure_nlp.segment import split_sentences
+    from disclosure_nlp.testing.pdfs import sample_statement_blocks
+
+    texts = []
+    for seed in range(6):
+        texts += [b[1] for b in sample_statement_blocks(seed=seed) if b[0] == "para"]
+    texts += ["Acme Pty Ltd. ABN 12 345. Acme Ltd. The firm. See No. 5. Then etc. Nonetheless we act.", "", "One"]
+
+    def stripped(spans, text):
+        return [text[a:b].strip() for a, b in spans if text[a:b].strip()]
+
+    fast = split_sentences(texts, "rules")
+    spacy_rules = split_sentences(texts, "spacy-rules")
+    assert [stripped(f, t) for f, t in zip(fast, texts)] == [stripped(s, t) for s, t in zip(spacy_rules, texts)]
+    assert stripped(fast[-3], texts[-3]) == [
+        "Acme Pty Ltd. ABN 12 345.", "Acme Ltd.", "The firm.", "See No. 5.", "Then etc.", "Nonetheless we act."
+    ]

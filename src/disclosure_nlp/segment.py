@@ -1,10 +1,12 @@
 """Document -> sentences with page, offsets and heading.
 
-A blank spaCy English pipeline (tokenizer only, no model download) plus one rule component,
-`disclosure_sentences`, that knows the abbreviations of statements and legal text ("Pty Ltd.",
-"No. 5", "s. 54", "approx.", "e.g.") and never splits before a lower-case word. Headings, bullet
-items and table rows are already separate blocks, so each is at least its own sentence. spaCy's
-stock `sentencizer` is kept selectable (`splitter="sentencizer"`) so the benchmark can compare.
+One rule set, registered as the spaCy component `disclosure_sentences` (use it in any blank
+English pipeline: no model download), that knows the abbreviations of statements and legal text
+("Pty Ltd.", "No. 5", "s. 54", "approx.", "e.g.") and never splits before a lower-case word.
+Headings, bullet items and table rows are already separate blocks, so each is at least its own
+sentence. `segment()` applies the rules straight to the text by default (`splitter="rules"`); the
+same rules inside spaCy (`"spacy-rules"`, identical output, tested) and spaCy's stock
+`"sentencizer"` are selectable so the benchmark can compare.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ NUMBER_ABBREVIATIONS = {
     "no", "nos", "s", "ss", "p", "pp", "r", "rr", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "item", "tel", "ph",
 }
-# Can end a sentence ("... supplied by Acme Pty Ltd. The ..."), so split only before a word that
-# typically opens one.
-SOFT_ABBREVIATIONS = {"ltd", "inc", "plc", "llc", "corp", "co", "etc", "al", "bros", "limited", "cie", "ag", "gmbh", "bv", "nv", "sa"}
+# Often end a sentence ("... supplied by Acme Pty Ltd. The ..."): split before a capitalised word,
+# but not before a registration number or code ("Acme Pty Ltd. ABN 12 ...", "Acme Ltd. (the Company)").
+SOFT_ABBREVIATIONS = {"ltd", "inc", "plc", "llc", "corp", "co", "etc", "al", "bros", "cie", "ag", "gmbh", "bv", "nv", "sa"}
 SENTENCE_OPENERS = {
     "the", "we", "our", "this", "these", "that", "those", "it", "its", "in", "as", "they", "their",
     "all", "each", "there", "a", "an", "for", "to", "during", "since", "following", "further",
@@ -51,7 +53,7 @@ SENTENCE_OPENERS = {
 _CANDIDATE = re.compile(r"([.!?…]+)([\"'”’)\]»]*)\s+(?=\S)")
 _LAST_WORD = re.compile(r"(\S+)$")
 _NEXT_WORD = re.compile(r"[^\s.,;:!?]+")
-_OPENERS = "\"“‘'([•"
+_OPENERS = "\"“‘'([•_"
 
 
 def _is_boundary(text: str, punct_start: int, punct: str, next_start: int) -> bool:
@@ -65,18 +67,26 @@ def _is_boundary(text: str, punct_start: int, punct: str, next_start: int) -> bo
         return True
     word = last.group(1).lstrip("\"“‘'([").lower()
     nxt = _NEXT_WORD.match(text, next_start)
-    nxt_word = nxt.group(0).lower() if nxt else ""
+    nxt_raw = nxt.group(0) if nxt else ""
+    nxt_word = nxt_raw.lower()
     if word in HARD_ABBREVIATIONS:
         return False
     if word in NUMBER_ABBREVIATIONS and (nxt_char.isdigit() or nxt_char in "(#"):
         return False
-    if word in SOFT_ABBREVIATIONS and nxt_word not in SENTENCE_OPENERS:
+    if word in SOFT_ABBREVIATIONS and (nxt_char in "(" or nxt_char.isdigit() or (nxt_raw.isupper() and len(nxt_raw) <= 4)):
         return False
     if len(word) == 1 and word.isalpha() and nxt_char.isupper() and nxt_word.isalpha():
         return False  # an initial: "J. Smith"
     if "." in word and len(word) <= 5 and word.replace(".", "").isalpha() and nxt_word not in SENTENCE_OPENERS:
         return False  # a dotted acronym mid-sentence: "the U.K. Modern Slavery Act"
     return True
+
+
+def rule_boundaries(text: str) -> list[int]:
+    """Character offsets where a new sentence starts (after the first), by the rules above."""
+    return [
+        m.end() for m in _CANDIDATE.finditer(text) if _is_boundary(text, m.start(), m.group(1), m.end())
+    ]
 
 
 @Language.component("disclosure_sentences")
@@ -94,12 +104,10 @@ def disclosure_sentences(doc: Doc) -> Doc:
     token_starts = doc.to_array(IDX).astype(np.int64)
     starts = np.full(n, -1, dtype=np.int64)
     starts[0] = 1
-    for match in _CANDIDATE.finditer(text):
-        next_start = match.end()
-        if _is_boundary(text, match.start(), match.group(1), next_start):
-            t = bisect_left(token_starts, next_start)
-            if t < n and token_starts[t] == next_start:
-                starts[t] = 1
+    for next_start in rule_boundaries(text):
+        t = bisect_left(token_starts, next_start)
+        if t < n and token_starts[t] == next_start:
+            starts[t] = 1
     doc.from_array([SENT_START], starts.reshape(-1, 1).astype(np.uint64))
     return doc
 
@@ -107,11 +115,15 @@ def disclosure_sentences(doc: Doc) -> Doc:
 @lru_cache(maxsize=None)
 def _pipeline(splitter: str) -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("disclosure_sentences" if splitter == "rules" else "sentencizer")
+    nlp.add_pipe("disclosure_sentences" if splitter == "spacy-rules" else "sentencizer")
     return nlp
 
 
-SPLITTERS = ("rules", "sentencizer")
+# rules: the disclosure_sentences rules applied straight to the text (the default: same boundaries
+#        as inside spaCy, without paying for tokenisation nobody downstream uses);
+# spacy-rules: the same rules as a component of a blank spaCy pipeline (for spaCy users);
+# sentencizer: spaCy's stock punctuation splitter, kept for comparison.
+SPLITTERS = ("rules", "spacy-rules", "sentencizer")
 _lock = threading.Lock()
 
 
@@ -119,6 +131,12 @@ def split_sentences(texts: list[str], splitter: str = "rules") -> list[list[tupl
     """Character spans of the sentences of each text."""
     if splitter not in SPLITTERS:
         raise ValueError(f"splitter must be one of {SPLITTERS}")
+    if splitter == "rules":
+        out_fast: list[list[tuple[int, int]]] = []
+        for text in texts:
+            starts = [0, *rule_boundaries(text), len(text)]
+            out_fast.append([(a, b) for a, b in zip(starts, starts[1:]) if a < b])
+        return out_fast
     nlp = _pipeline(splitter)
     out: list[list[tuple[int, int]]] = []
     with _lock:  # spaCy's Language objects are not documented as thread-safe

@@ -131,7 +131,7 @@ def _looks_like_heading(line: str, prev: str | None, nxt: str | None, width: int
         return len(stripped.split()) <= 20 and not (nxt is not None and nxt[:1].islower() and len(stripped) > 0.6 * width)
     if len(stripped) > 100 or len(stripped.split()) > 12:
         return False
-    if prev is not None and not _SENTENCE_END.search(prev) and len(prev) > 0.6 * width and not _BULLET.match(prev):
+    if prev is not None and not _SENTENCE_END.search(prev) and len(prev) > 0.6 * width:
         return False  # a long line that did not end a sentence: this one is its continuation
     if nxt is not None and nxt[:1].islower():
         return False
@@ -177,6 +177,7 @@ def blocks_from_lines(
                 continue
             prev = kept[i - 1] if i > 0 and kept[i - 1] else None
             nxt = kept[i + 1] if i + 1 < len(kept) and kept[i + 1] else None
+            is_styled = line in page_styled
             if _BULLET_ONLY.match(line):  # a bullet glyph on its own line: the item follows
                 current = RawBlock("bullet")
                 blocks.append(current)
@@ -189,38 +190,77 @@ def blocks_from_lines(
                 current = None
                 first_on_page = False
                 continue
+            last = current.pieces[-1][1] if current is not None and current.pieces else None
+            if current is not None and current.kind != "table_row" and last is not None and open_end(last):
+                # "... suppliers in" / "Thailand": a line ending mid-phrase always continues
+                current.pieces.append((page, line))
+                first_on_page = False
+                continue
             is_bullet = bool(_BULLET.match(line))
-            if is_bullet and _NUMBERED_HEADING.match(line) and _looks_like_heading(line, prev, nxt, width):
+            if is_bullet and _NUMBERED_HEADING.match(line) and _looks_like_heading(line, prev, nxt, width, is_styled):
                 is_bullet = False  # "2. Our supply chain" is a numbered heading, not a list item
             if is_bullet:
                 current = RawBlock("bullet", [(page, _BULLET.sub("", line, count=1))])
                 blocks.append(current)
-            elif (current is None or current.kind != "bullet" or current.pieces) and _looks_like_heading(
-                line, prev if not first_on_page or current else None, nxt, width, line in page_styled
+            elif (
+                current is not None and current.kind == "heading" and is_styled and last in page_styled
+                and line[:1].islower()
             ):
-                wrapped = current is not None and current.kind == "heading" and (
-                    (line.isupper() and current.text.isupper())
-                    or (line in page_styled and current.pieces[-1][1] in page_styled and not current.text.endswith(":"))
+                current.pieces.append((page, line))  # "Our structure, operations and" / "supply chains"
+            elif (current is None or current.kind != "bullet" or current.pieces) and _looks_like_heading(
+                line, prev if not first_on_page or current else None, nxt, width, is_styled
+            ):
+                wrapped = (
+                    current is not None and current.kind == "heading"
+                    and len(last) >= 0.5 * width  # a wrapped heading filled its first line
+                    and not _NUMBERED_HEADING.match(line)
+                    and not last.endswith(":")
+                    and ((line.isupper() and last.isupper()) or (is_styled and last in page_styled))
                 )
                 if wrapped:
                     current.pieces.append((page, line))  # a heading wrapped onto two lines
                 else:
                     current = RawBlock("heading", [(page, line)])
                     blocks.append(current)
+            elif first_on_page and current is None and blocks and _continues(blocks[-1], line):
+                blocks[-1].pieces.append((page, line))  # paragraph runs on from the previous page
+                current = blocks[-1]
+            elif (
+                current is None
+                or current.kind in ("heading", "table_row")
+                # after a short list item, a capitalised line starts a new paragraph
+                or (current.kind == "bullet" and len(last or "") < 0.75 * width and not line[:1].islower())
+            ):
+                current = RawBlock("paragraph", [(page, line)])
+                blocks.append(current)
             else:
-                if first_on_page and current is None and blocks and _continues(blocks[-1], line):
-                    blocks[-1].pieces.append((page, line))  # paragraph runs on from the previous page
-                    current = blocks[-1]
-                elif current is None or current.kind in ("heading", "table_row"):
-                    current = RawBlock("paragraph", [(page, line)])
-                    blocks.append(current)
-                else:
-                    current.pieces.append((page, line))
+                current.pieces.append((page, line))
             first_on_page = False
             # a short line that ends a sentence closes its paragraph
-            if current is not None and current.kind != "heading" and _SENTENCE_END.search(line) and len(line) < 0.8 * width:
+            if (
+                current is not None and current.kind != "heading" and _SENTENCE_END.search(line)
+                and len(line) < 0.8 * width and not open_end(line)
+            ):
                 current = None
     return [b for b in blocks if b.pieces]
+
+
+_CONNECTORS = {
+    "and", "or", "of", "the", "a", "an", "to", "in", "for", "with", "on", "by", "from", "at", "as", "our",
+    "its", "their", "&", "including", "such", "that", "which", "per", "than", "between", "under",
+}
+
+
+def open_end(line: str) -> bool:
+    """Does the line stop mid-phrase (a comma, a connective, an abbreviation), so the next continues it?"""
+    from ..segment import HARD_ABBREVIATIONS, NUMBER_ABBREVIATIONS
+
+    if line.endswith((",", "-", "–", "/", "(")):
+        return True
+    word = line.rsplit(None, 1)[-1].lower()
+    if word in _CONNECTORS:
+        return True
+    return word.endswith(".") and (word[:-1] in HARD_ABBREVIATIONS or word[:-1] in NUMBER_ABBREVIATIONS)
 
 
 def _continues(block: RawBlock, line: str) -> bool:

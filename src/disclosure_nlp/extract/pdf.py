@@ -25,15 +25,14 @@ _ALNUM = re.compile(r"[^\W_]")
 _UNDECODABLE = re.compile("[\ufffd\ud800-\udfff\ue000-\ue0fe\ue100-\uf8ff]")  # replacement, surrogates, private use
 
 
-def _text_quality(text: str) -> tuple[int, float]:
-    alnum = len(_ALNUM.findall(text))
-    bad = len(_UNDECODABLE.findall(text))
-    return alnum, bad / max(1, alnum + bad)
-
-
 def usable(text: str) -> bool:
-    alnum, bad_ratio = _text_quality(text)
-    return alnum >= MIN_USABLE_CHARS and bad_ratio < 0.3
+    """Enough letters/digits, and not mostly undecodable glyphs? (Judged on the first 2,000 chars.)"""
+    sample = text[:2000]
+    alnum = len(_ALNUM.findall(sample))
+    if alnum < MIN_USABLE_CHARS:
+        return False
+    bad = len(_UNDECODABLE.findall(sample))
+    return bad / (alnum + bad) < 0.3
 
 
 def _drawn_objects(page) -> int:
@@ -123,6 +122,19 @@ def _fix_cids(text: str) -> str:
     return _CID.sub(lambda m: _CID_GLYPHS.get(m.group(1), ""), text)
 
 
+def _has_zero_pages(data: bytes) -> bool:
+    """pdfium refuses zero-page files as corrupt; pdfminer (via pdfplumber) tells them apart."""
+    if len(data) > 5 * 1024 * 1024:
+        return False
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:
+        return False
+
+
 def parse_pdf(
     data: bytes,
     *,
@@ -144,6 +156,8 @@ def parse_pdf(
         message = str(exc)
         if "password" in message.lower():
             raise EncryptedDocument("the PDF is encrypted (password protected); remove the password and try again")
+        if _has_zero_pages(data):
+            raise EmptyDocument("the PDF has no pages")
         reason = message.removeprefix("Failed to load document").strip(" .()").removeprefix("PDFium: ")
         raise CorruptDocument(f"not a readable PDF: {reason.lower() or 'unknown error'} (damaged, truncated or not a PDF)")
     plumber = None
@@ -172,16 +186,17 @@ def parse_pdf(
                     finally:
                         pl_page.close()  # pdfplumber caches layout objects per page otherwise
                     method = "pdfplumber"
+                    ok = usable(text)
                 else:
                     textpage = page.get_textpage()
                     if tables == "auto":
                         text, n_tables = _pdfium_text_with_tables(page, textpage)
                     else:
                         text, n_tables = textpage.get_text_range(), 0
-                    styled = _styled_lines(textpage, textpage.get_text_range()) if usable(text) else []
+                    ok = usable(text)
+                    styled = _styled_lines(textpage, textpage.get_text_range()) if ok else []
                     textpage.close()
                     method = "pypdfium2+tables" if n_tables else "pypdfium2"
-                ok = usable(text)
                 if not ok:
                     drawn = _drawn_objects(page)
                 png_frame = None

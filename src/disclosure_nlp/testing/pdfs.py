@@ -830,6 +830,7 @@ def sample_statement(
     jurisdiction: str | None = None,
     with_tables: bool = True,
     with_lists: bool = True,
+    repeat_templates: bool = True,
 ) -> Statement:
     """Synthetic modern slavery statement, deterministic for a given seed.
 
@@ -837,6 +838,10 @@ def sample_statement(
     supplier table; n_paragraphs=12 renders to ~2 one-column A4 pages at 10 pt, so the page count
     grows roughly as n_paragraphs / 6. Sentences carry the abbreviations real statements have
     ("Pty Ltd.", "No. 5", "s. 54", "e.g.", "i.e.", "approx.", "Dr.", "cl. 4.2").
+
+    Sentences come from per-section template pools; once a pool is used up, templates repeat with
+    new numbers and names. repeat_templates=False stops a section there instead, so no two
+    sentences of the statement are near-duplicates (what sentence-alignment benchmarks need).
     """
     rng = random.Random(seed)
     sector = sector or rng.choice(SECTORS)
@@ -870,9 +875,15 @@ def sample_statement(
         blocks.append(("heading", heading, 1))
         headings.append(heading)
         order = rng.sample(pool, len(pool))  # walk the shuffled pool so paragraphs repeat templates late
+        used = 0
         for p in range(count):
             k = rng.randint(2, 5)
-            sents = [f.fill(order[(p * 5 + j) % len(order)]) for j in range(k)]
+            if not repeat_templates:
+                k = min(k, len(order) - used)
+                if k <= 0:
+                    break
+            sents = [f.fill(order[(used + j) % len(order)]) for j in range(k)]
+            used += k
             blocks.append(("para", " ".join(sents)))
             sentences += [(heading, s) for s in sents]
             if p == 0 and extra and with_lists and extra in ("bullets", "numbered"):
