@@ -97,13 +97,16 @@ def _evidence(doc: Document, index: int, probability: float, status: str | None 
 
 # --- criteria ----------------------------------------------------------------------------------------
 
+_STATUS_RANK = {"implemented": 0, None: 1, "vague": 2, "commitment": 2, "negative": 3}
+
 
 def score_criteria(doc: Document, preds: list[Prediction], taxonomy: Taxonomy, labels: list[str]) -> list[CriterionScore]:
     out: list[CriterionScore] = []
     for label in labels:
+        # best first: probability, then implemented before promised or vague, then reading order
         scored = sorted(
             ((p.probabilities.get(label, 0.0), i) for i, p in enumerate(preds) if label in p.probabilities),
-            reverse=True,
+            key=lambda item: (-item[0], _STATUS_RANK.get(preds[item[1]].evidence_status, 1), item[1]),
         )
         hits = [(prob, i) for prob, i in scored if label in preds[i].labels]
         best = scored[0][0] if scored else 0.0
@@ -224,7 +227,7 @@ def score_red_flags(doc: Document, preds: list[Prediction], taxonomy: Taxonomy) 
     for indicator, statuses in found.items():
         for status in ("observed", "none_found", "prohibited"):
             if status in statuses:
-                hits = sorted(statuses[status], reverse=True)
+                hits = sorted(statuses[status], key=lambda item: (-item[0], item[1]))
                 break
         if status == "observed":
             severity = "high" if indicator in HIGH_SEVERITY or len(hits) >= 3 else "medium"
@@ -286,6 +289,8 @@ def score_evidence_quality(
 # --- risk --------------------------------------------------------------------------------------------
 
 RISK_WEIGHTS = {"coverage_gaps": 0.35, "observed_red_flags": 0.30, "high_risk_exposure": 0.20, "evidence_quality": 0.15}
+# An audit report is not a disclosure: what it shows (findings, exposure) is all that counts.
+AUDIT_RISK_WEIGHTS = {"coverage_gaps": 0.0, "observed_red_flags": 0.70, "high_risk_exposure": 0.30, "evidence_quality": 0.0}
 BANDS = ((35.0, "low"), (65.0, "medium"), (101.0, "high"))
 
 
@@ -296,7 +301,9 @@ def score_risk(
     entities: EntityReport,
     quality: EvidenceQuality,
     specificity: Specificity,
+    document_type: str = "statement",
 ) -> Risk:
+    weights = AUDIT_RISK_WEIGHTS if document_type == "audit_report" else RISK_WEIGHTS
     if verdicts:
         gap = sum({"met": 0.0, "partial": 0.5, "missing": 1.0}[v.verdict] for v in verdicts) / len(verdicts)
         gap_text = f"{sum(v.verdict == 'missing' for v in verdicts)} missing and {sum(v.verdict == 'partial' for v in verdicts)} partial of {len(verdicts)} legal requirements"
@@ -323,8 +330,9 @@ def score_risk(
     }
     components = [
         RiskComponent(
-            name=name, value=round(value, 4), weight=RISK_WEIGHTS[name],
-            points=round(100 * value * RISK_WEIGHTS[name], 2), explanation=text,
+            name=name, value=round(value, 4), weight=weights[name],
+            points=round(100 * value * weights[name], 2),
+            explanation=text if weights[name] else f"not scored for {document_type.replace('_', ' ')}s ({text})",
         )
         for name, (value, text) in values.items()
     ]
@@ -400,7 +408,7 @@ def score_document(
     verdicts = score_jurisdictions(doc, criteria, taxonomy, acts)
     red_flags = score_red_flags(doc, preds, taxonomy)
     quality, specificity = score_evidence_quality(doc, preds, criteria, entities)
-    risk = score_risk(criteria, verdicts, red_flags, entities, quality, specificity)
+    risk = score_risk(criteria, verdicts, red_flags, entities, quality, specificity, dtype)
     info = DocumentInfo(
         id=doc.id, sha256=doc.sha256, name=doc.name, pages=len(doc.pages), sentences=len(doc.sentences),
         source_type=doc.info.source_type, extraction_method=doc.info.extractor,
