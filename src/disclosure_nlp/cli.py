@@ -208,12 +208,17 @@ def compare(
 
 
 def _register_optional_commands() -> None:
-    """Commands from modules that need the heavier model dependencies register themselves here."""
-    try:
-        from . import cli_models
-    except ImportError:  # pragma: no cover - module not present in a trimmed install
-        return
-    cli_models.register(app)
+    """Command groups living in their own modules (training, batch, service) register themselves."""
+    import importlib
+
+    for module in ("cli_models", "cli_batch", "cli_service", "cli_corpus"):
+        try:
+            mod = importlib.import_module(f".{module}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{module}":
+                continue  # not part of this install
+            raise
+        mod.register(app)
 
 
 _register_optional_commands()
