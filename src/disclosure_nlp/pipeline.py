@@ -113,7 +113,7 @@ class Analyzer:
         for a in self.annotators:
             labels += [l for l in a.coverage_labels if l not in labels]
         self.coverage_labels = labels
-        dirs = [a.directory for a in self.annotators if getattr(a, "directory", None)]
+        dirs = [d for a in self.annotators for d in ([a.directory] if getattr(a, "directory", None) else getattr(a, "directories", []))]
         combined = hashlib.sha256("".join(_hash_dir(d) for d in dirs).encode()).hexdigest()[:16] if dirs else "none"
         self.model_info = ModelInfo(
             name="disclosure-nlp",
@@ -169,13 +169,42 @@ class Analyzer:
         return self.analyze_document(self.read(source, name=name), jurisdiction, document_type)
 
 
+class FlagAnnotator:
+    """Red flags, evidence status and the finer due-diligence labels (classify/red_flags.py)."""
+
+    FLAG_DIRS = ("red_flags", "evidence_status", "due_diligence")
+
+    def __init__(self, models_dir: Path):
+        from .classify.red_flags import SentenceFlagger
+
+        self.flagger = SentenceFlagger.load(models_dir)
+        self.directories = [models_dir / name for name in self.FLAG_DIRS]
+        self.name = "red_flags+evidence_status+due_diligence"
+        self.version = "+".join(
+            str(getattr(m, "version", "0"))
+            for m in (self.flagger.red_flags.topic, self.flagger.evidence, self.flagger.due_diligence)
+        )
+        self.coverage_labels = list(self.flagger.due_diligence.labels)
+
+    def annotate(self, texts: list[str], contexts: list[Context], preds: list[Prediction]) -> None:
+        for flags, pred in zip(self.flagger.predict_sentences(texts, contexts), preds):
+            pred.probabilities.update(flags.coverage)
+            pred.labels |= flags.labels
+            pred.evidence_status = flags.evidence_status
+            pred.status_probabilities = flags.evidence_probabilities
+            pred.red_flags = dict(flags.red_flags)
+
+
 def _extra_annotators(models_dir: Path) -> list[Any]:
     """Red-flag, evidence-status and due-diligence stages, where their models are shipped."""
-    try:
-        from .classify.flags import load_annotators
-    except ImportError:
+    if not all((models_dir / name).is_dir() for name in FlagAnnotator.FLAG_DIRS):
         return []
-    return load_annotators(models_dir)
+    from .classify import ModelError
+
+    try:
+        return [FlagAnnotator(models_dir)]
+    except (ModelError, OSError, ValueError) as exc:
+        raise AnalyzerError(f"cannot load the red-flag models in {models_dir}: {exc}") from exc
 
 
 _shared: Analyzer | None = None
