@@ -11,6 +11,10 @@ DEV=0
 # --- system packages: Tesseract for OCR of scanned pages -------------------------------------
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-eng)
+if ((DEV)); then  # the browser test of the reviewer page
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+fi
 if ((${#need_apt[@]})); then
   SUDO=""
   [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
@@ -19,7 +23,7 @@ if ((${#need_apt[@]})); then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   else
-    echo "setup: warning: cannot install ${need_apt[*]} (not root, no sudo); scanned pages will not be OCR'd" >&2
+    echo "setup: warning: cannot install ${need_apt[*]} (not root, no sudo); OCR / browser tests will be skipped" >&2
   fi
 fi
 

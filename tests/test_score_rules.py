@@ -104,6 +104,9 @@ def test_jurisdiction_override_and_unknown_jurisdiction():
     assert {v.jurisdiction for v in score.jurisdictions} == {"au"}
     with pytest.raises(KeyError, match="unknown jurisdiction"):
         analyze(STATEMENT, annotator, jurisdiction="mars")
+    california = analyze(STATEMENT, annotator, jurisdiction="california")
+    assert california.document.jurisdiction == "us_ca"
+    assert {v.citation for v in california.jurisdictions} and all(v.jurisdiction == "us_ca" for v in california.jurisdictions)
 
 
 AUDIT = [
@@ -175,6 +178,8 @@ def test_document_score_schema_round_trips_and_rejects_unknown_fields():
 def test_detectors_on_plain_text():
     ca = disclosure_nlp.read("This report is filed under the Fighting Against Forced Labour and Child Labour in Supply Chains Act. We act.")
     assert detect_jurisdiction(ca)[0] == "ca"
+    cal = disclosure_nlp.read("This disclosure is made under the California Transparency in Supply Chains Act of 2010. We act.")
+    assert detect_jurisdiction(cal)[0] == "us_ca"
     none = disclosure_nlp.read("We make bread. We sell it.")
     assert detect_jurisdiction(none) == (None, [])
     assert detect_document_type(none) == "statement"

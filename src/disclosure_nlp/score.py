@@ -57,9 +57,18 @@ _STATEMENT_CUES = re.compile(
 JURISDICTION_CUES: dict[str, re.Pattern] = {
     "uk": re.compile(r"Modern Slavery Act 2015|\bs(?:ection|\.)? ?54\b|\(UK\)|United Kingdom'?s? Modern Slavery Act", re.I),
     "au": re.compile(r"Modern Slavery Act 2018(?:\s*\(Cth\)|\s*\(Commonwealth\))?|\(Cth\)|Commonwealth Modern Slavery Act|\bs(?:ection|\.)? ?16\(1\)|Australian Border Force", re.I),
-    "ca": re.compile(r"Fighting Against Forced Labour and Child Labour in Supply Chains Act|Bill S-211|\bS-211\b|Supply Chains Act|\bs(?:ection|\.)? ?11\(3\)", re.I),
-    "california": re.compile(r"California Transparency in Supply Chains Act|\bSB ?657\b|1714\.43|California Civil Code", re.I),
+    "ca": re.compile(r"Fighting Against Forced Labour and Child Labour in Supply Chains Act|Bill S-211|\bS-211\b|(?<!Transparency in )Supply Chains Act|\bs(?:ection|\.)? ?11\(3\)", re.I),
+    "us_ca": re.compile(r"California Transparency in Supply Chains Act|\bSB ?657\b|1714\.43|California Civil Code", re.I),
 }
+
+
+# Names users type for a jurisdiction -> its taxonomy id.
+JURISDICTION_ALIASES = {"california": "us_ca", "us-ca": "us_ca", "gb": "uk", "aus": "au", "can": "ca"}
+
+
+def normalise_jurisdiction(value: str) -> str:
+    value = value.strip().lower()
+    return JURISDICTION_ALIASES.get(value, value)
 
 
 def detect_document_type(doc: Document) -> str:
@@ -394,6 +403,7 @@ def score_document(
         raise ValueError(f"{len(preds)} predictions for {len(doc.sentences)} sentences")
     detected, citing = detect_jurisdiction(doc)
     if jurisdiction:
+        jurisdiction = normalise_jurisdiction(jurisdiction)
         taxonomy.jurisdiction(jurisdiction)  # raises KeyError for an unknown id
         jsource, jid = "given", jurisdiction
     else:
