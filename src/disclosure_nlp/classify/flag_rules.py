@@ -1,0 +1,128 @@
+"""Rules for red-flag status: the zero-tolerance guard against "observed" on prohibition sentences.
+
+A false "forced labour observed" is the costliest error a buyer can get, and the commonest way to
+make it is a policy sentence that names the practice ("Suppliers must not retain passports"). The
+trained status model gets most of these right; this guard makes the rest impossible: a sentence
+that reads as a norm (prohibits, must not, shall not, zero tolerance, ...) and carries no finding
+cue (observed, found that, workers said, records showed, non-compliance, ...) can never be
+`observed`. These rules are tested like the models (tests/test_red_flags.py) on a dedicated set of
+prohibition-only sentences with zero tolerance, and on findings they must not block.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Normative wording: the sentence states a rule. "not permitted / not allowed" count only in the
+# present ("is not permitted"), because "workers were not allowed to leave" is a finding.
+_NORM = re.compile(
+    r"""\b(
+        prohibit(s|ed|ing|ion)?\b | forbid(s|den|ding)?\b | bans?\b | banning\b | barred\b | bars\b |
+        must\s+(not|never)\b | shall\s+(not|never)\b | may\s+(not|never)\b | may\s+make\s+no\b |
+        should\s+(not|never)\b | (do|does)\s+not\s+engage\s+in |
+        \bno\s+(one|body|supplier|employer|agent|agency|contractor|subcontractor|worker|person)s?\b[^.;]{0,60}?\b(may|shall|can|should|will)\b | will\s+(not|never)\b | cannot\s+be\s+tolerated |
+        (is|are|be)\s+(not|never)\s+(permitted|allowed|tolerated|accepted|acceptable) |
+        (do|does|will)\s+not\s+tolerate | zero[\s-]tolerance | not\s+tolerated |
+        (is|are)\s+unacceptable | against\s+(our|the|its)\s+(policy|code|rules) |
+        strictly\s+prohibited |
+        (never|not)\s+(to\s+)?(hire|employ|retain|hold|charge|withhold|confiscate|use)\b(?=.*\b(policy|code|standard|contract|agreement|procedure|rules?)\b) |
+        (policy|code|standard|procedure|agreement|handbook|contract|rules|terms)\s+(states?|requires?|guarantees?|sets?|says|limits|protects|makes\s+clear) |
+        (do|does)\s+not\s+allow |
+        (require|requires|required)\s+(that\s+)?(all\s+|every\s+|our\s+)?(suppliers?|employers?|workers?|agenc(y|ies)) |
+        must\s+(keep|be\s+paid|be\s+free|receive|verify|ensure|have|meet|bear|protect|provide) |
+        guarantee[sd]?\b | commit(s|ted)?\s+(in\s+writing\s+)?(that|to\s+not|not\s+to) |
+        grounds?\s+for\s+(immediate\s+)?termination | material\s+breach | (is|are)\s+a\s+breach\s+of
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Finding / incident wording: something was seen, reported, recorded or admitted.
+_FINDING = re.compile(
+    r"""\b(
+        observed | noted\s+that | found\s+that | was\s+found | were\s+found | revealed | uncovered |
+        discovered | identified\s+(that|two|\d+|a\s+case|one\s+case|an?\s+instance|cases?\s+(of|where|in)) |
+        established\s+that | confirmed\s+(that|:) | showed\s+that | showed\s+\w+ | indicated\s+that |
+        stated\s+that | reported\s+(that|being|having) | said\s+(that|they|the|he|she) | told\s+(that|them|us|workers|the\s+auditor) |
+        described | admitted | complain(ed|ts?\s+of) | according\s+to | records?\s+(showed|show|indicated) |
+        non[\s-]?complian(ce|t) | issues?\s+identified | identified\s*: | \bNCs?\b | finding\b | critical\s+issue | issue\s+raised | evidence\s+obtained |
+        (were|was)\s+(held|kept|retained|paid|not\s+paid|withheld|deducted|locked|padlocked|beaten|
+            hit|slapped|threatened|working|employed|seen|housed|told|made|forced|fined|not\s+allowed|
+            not\s+permitted|collected|moved|given|recruited|promised|charged|exposed|blocked) |
+        had\s+(been|not\s+been|paid|borrowed|handed|signed|no\s+way|not\s+received|not\s+left) |
+        at\s+the\s+time\s+of\s+the\s+(audit|visit) | during\s+the\s+(site\s+tour|audit|visit)\b(?!.*\bno\b)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_norm(text: str) -> bool:
+    """The sentence states a rule, policy or requirement (prohibits, must not, zero tolerance...)."""
+    return bool(_NORM.search(text))
+
+
+def has_finding_cue(text: str) -> bool:
+    """The sentence reports something seen, said, recorded or admitted (an audit finding, a case)."""
+    return bool(_FINDING.search(text))
+
+
+def prohibition_only(text: str) -> bool:
+    """True when the sentence only prohibits or requires: it must never yield an observed flag."""
+    return is_norm(text) and not has_finding_cue(text)
+
+
+# Indicator lexicon, written from the ILO indicator definitions. It only *rescues* a sentence the
+# trained topic model assigns to no indicator (see red_flags.decide): the trained model knows the
+# phrasing it has seen; the lexicon covers vocabulary it has not. Status still comes from the
+# status model, so a lexicon hit on a risk description or a corrective action raises nothing.
+_LEXICON_SRC: dict[str, str] = {
+    "abuse_of_vulnerability": r"undocumented|without (valid )?(work |residence )?permits?|irregular (immigration )?status|"
+                              r"visas? (sponsorship|tied|depend)|tied to (the|their) employer|refugees?|vulnerab\w*|"
+                              r"dependen(ce|t|cy) on|could not (read|write|speak)|illitera\w*|took advantage|take advantage|exploit\w*|"
+                              r"(little|no) (formal )?(schooling|education)|did not (speak|understand|read) the|"
+                              r"(poverty|impoverished|destitute|disabilit\w*|disabled)|in(to)? debt",
+    "deception": r"promis\w*|mislead\w*|misled|deceiv\w*|decept\w*|contract substitution|(replaced|different|substituted) contracts?|"
+                 r"differed from|not (been )?told (about|of|that|the)|recruited for .{0,40} but|unlicensed agenc\w+|"
+                 r"false (information|job|promises?)|lied|told (workers|them|him|her) that .{0,80}\b(yet|but|whereas)",
+    "restriction_of_movement": r"not (allowed|permitted|free) to (leave|go out|go ashore|go to town)|lock(ed)? (in|inside)|padlock\w*|"
+                               r"curfews?|escort\w*|confine\w*|(gate|exit) pass\w*|permission to (leave|go out)|"
+                               r"freedom of movement|go(ing)? ashore|could not leave|prevented from leaving|"
+                               r"(to|could not|cannot|unable to) leave the (site|premises|compound|dormitory|factory|farm|camp|vessel|hostel)|"
+                               r"kept the keys|(gates?|doors?) (were|was) (kept )?locked|guards? (at|on) the (gate|exit)",
+    "isolation": r"isolat\w*|remote (site|camp|farm|location|area)s?|mobile phones?|(phones?|handsets?) (were|was) (taken|collected|confiscated)|"
+                 r"no (phone|mobile) (signal|access)|contact (with )?(their )?famil\w*|cut off|visits? (by|from) relatives|"
+                 r"not told where|could not (name|give the address)|outside world|no (means of )?transport",
+    "physical_and_sexual_violence": r"slap\w*|\bhit\b|hitting|beat(en|ing|ings)?\b|kick\w*|punch\w*|assault\w*|violen\w*|sexual\w*|"
+                                    r"harass\w*|unwanted touch\w*|corporal|physical(ly)? (abuse|punish\w*|disciplin\w*)|rape",
+    "intimidation_and_threats": r"threat\w*|intimidat\w*|coach(ed|ing)|retaliat\w*|warned|blacklist\w*|"
+                                r"reported to (immigration|the police|the authorities)|denounc\w*|shouted|insult\w*",
+    "retention_of_identity_documents": r"passports?|identity (cards?|documents?|papers|books?)|\bID (cards?|documents?|papers)|"
+                                      r"work permits?|residence permits?|travel documents?|personal documents?|national ID",
+    "withholding_of_wages": r"unpaid|not (been )?paid|withh(e|o)ld\w* (wages|pay|salar\w*)|wages? (were |was )?(delayed|withheld|held back)|"
+                            r"(late|delayed|non-)payment|wage deposits?|deducti\w+|back pay|outstanding (wages|salar\w*)|"
+                            r"paid (only )?(every|once) \w+ months|months? of (wages|salary|pay)",
+    "debt_bondage": r"\bdebts?\b|indebted|\bloans?\b|\bowe[ds]?\b|owing|salary advances?|\badvances\b|recruitment fees?|"
+                    r"agent'?s? fees?|fees? (paid|charged)|moneylenders?|bonded|repa(y|id|yment)",
+    "abusive_working_and_living_conditions": r"overcrowd\w*|ventilation|toilets?|drinking water|fire exits?|protective equipment|"
+                                             r"\bPPE\b|gloves|masks|solvents?|chemicals?|sanitation|unsanitary|hygien\w*|"
+                                             r"running water|sleeping quarters|slept in|living conditions|spoiled food|"
+                                             r"degrading|hazardous (work|conditions)",
+    "excessive_overtime": r"overtime|working hours|hours (a|per) week|\d+-hour|consecutive days|double shifts?|"
+                          r"shifts? of \d+ hours|working weeks?|days? without (a )?(rest|break)|until \d+ ?(am|pm)",
+    "child_labour": r"\bchild(ren)?\b|under-?age|minimum (working |legal )?age|\baged? 1[0-7]\b|under (the age of )?1[4-8]\b|"
+                    r"\b1[0-7]-year-olds?\b|young workers?|juvenile|school (hours|age)|age verification|below the (legal )?(minimum )?age|"
+                    r"(appeared|looked|seemed) to be (about |around |aged )?1[0-7]\b|(about|around) 1[0-7] years|\bminors?\b",
+}
+# Weak vocabulary: words that name an indicator only when nothing more specific is there ("on their
+# day off" is about a rest day when the sentence is about hours, about leaving when it is about a gate).
+_WEAK_SRC: dict[str, str] = {
+    "excessive_overtime": r"rest days?|days? off",
+}
+LEXICON: dict[str, re.Pattern] = {k: re.compile(rf"\b({v})", re.IGNORECASE) for k, v in _LEXICON_SRC.items()}
+WEAK_LEXICON: dict[str, re.Pattern] = {k: re.compile(rf"\b({v})", re.IGNORECASE) for k, v in _WEAK_SRC.items()}
+
+
+def lexicon_indicators(text: str) -> list[str]:
+    """Indicators whose vocabulary appears in the sentence (ILO-definition lexicon); the weak
+    vocabulary counts only when no indicator's specific vocabulary does."""
+    hits = [k for k, rx in LEXICON.items() if rx.search(text)]
+    return hits or [k for k, rx in WEAK_LEXICON.items() if rx.search(text)]

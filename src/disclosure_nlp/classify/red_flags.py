@@ -1,0 +1,271 @@
+"""Red flags, evidence status and finer due-diligence labels per sentence, for the scoring stage.
+
+    from disclosure_nlp.classify.red_flags import predict_sentences
+    for f in predict_sentences(texts):            # shipped models from models/, loaded once
+        f.labels, f.evidence_status, f.red_flags  # {"child_labour": ("prohibited", 0.97)}
+
+Three shipped models, each a `SentenceClassifier` directory trained by `disclosure-nlp train`:
+
+* ``models/red_flags``: two lexical classifiers, ``topic`` (which of the 12 indicators a sentence
+  talks about) and ``status`` (observed | prohibited | none_found, or none of them for a risk
+  description, a training topic or a corrective action), combined with two rules of `flag_rules`:
+  the ILO-definition lexicon proposes indicators, and a sentence that only states a rule is never
+  `observed` (zero tolerance).
+* ``models/evidence_status``: implemented | commitment | negative | vague (one-vs-rest, argmax).
+* ``models/due_diligence``: the seven finer coverage labels (multi-label, per-label thresholds),
+  combined with the keyword rules of `dd_rules` as chosen on the dev documents (`info.combine`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..corpus import Context
+from .base import ModelError, SentenceClassifier
+from .dd_rules import rule_labels
+from .flag_rules import lexicon_indicators, prohibition_only
+
+RED_FLAGS: tuple[str, ...] = (
+    "abuse_of_vulnerability", "deception", "restriction_of_movement", "isolation",
+    "physical_and_sexual_violence", "intimidation_and_threats", "retention_of_identity_documents",
+    "withholding_of_wages", "debt_bondage", "abusive_working_and_living_conditions",
+    "excessive_overtime", "child_labour",
+)
+FLAG_STATUSES: tuple[str, ...] = ("observed", "prohibited", "none_found")
+EVIDENCE_STATUSES: tuple[str, ...] = ("implemented", "commitment", "negative", "vague")
+DUE_DILIGENCE_LABELS: tuple[str, ...] = (
+    "policies", "training", "audits_monitoring", "grievance_mechanism",
+    "supplier_contract_clauses", "supply_chain_disclosure", "recruitment_fees",
+)
+META_FILE = "red_flags.json"
+
+
+def default_models_dir() -> Path:
+    """`models/` of the repository this package is installed from (editable install or checkout)."""
+    here = Path(__file__).resolve()
+    for p in here.parents:
+        if (p / "models").is_dir() and (p / "pyproject.toml").is_file():
+            return p / "models"
+    return Path.cwd() / "models"
+
+
+@dataclass
+class SentenceFlags:
+    """What one sentence reveals: finer coverage labels, evidence status, red flags."""
+
+    coverage: dict[str, float] = field(default_factory=dict)  # finer label -> probability
+    labels: set[str] = field(default_factory=set)  # finer labels after per-label thresholds
+    evidence_status: str | None = None  # implemented | commitment | negative | vague | None
+    evidence_probability: float = 0.0
+    evidence_probabilities: dict[str, float] = field(default_factory=dict)
+    red_flags: dict[str, tuple[str, float]] = field(default_factory=dict)  # indicator -> (status, p)
+
+    def to_json(self) -> dict:
+        return {"coverage": {k: round(v, 4) for k, v in self.coverage.items()},
+                "labels": sorted(self.labels), "evidence_status": self.evidence_status,
+                "evidence_probability": round(self.evidence_probability, 4),
+                "red_flags": {k: {"status": s, "probability": round(p, 4)}
+                              for k, (s, p) in self.red_flags.items()}}
+
+
+class RedFlagModel:
+    """Topic classifier x status classifier, with the prohibition guard. Not a SentenceClassifier:
+    its output is a status per indicator, not a probability per label."""
+
+    def __init__(self, topic: SentenceClassifier, status: SentenceClassifier, info: dict | None = None):
+        if list(topic.labels) != list(RED_FLAGS):
+            raise ModelError(f"topic model labels must be the 12 red-flag ids, got {topic.labels}")
+        if list(status.labels) != list(FLAG_STATUSES):
+            raise ModelError(f"status model labels must be {FLAG_STATUSES}, got {status.labels}")
+        self.topic, self.status, self.info = topic, status, dict(info or {})
+
+    @classmethod
+    def load(cls, directory: str | Path) -> RedFlagModel:
+        directory = Path(directory)
+        meta_path = directory / META_FILE
+        if not meta_path.is_file():
+            raise ModelError(f"{directory}: not a red-flag model directory (no {META_FILE})")
+        info = json.loads(meta_path.read_text(encoding="utf-8"))
+        return cls(SentenceClassifier.load(directory / "topic"),
+                   SentenceClassifier.load(directory / "status"), info)
+
+    def save(self, directory: str | Path) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.topic.save(directory / "topic")
+        self.status.save(directory / "status")
+        (directory / META_FILE).write_text(json.dumps(self.info, indent=2) + "\n", encoding="utf-8")
+        return directory
+
+    def probabilities(self, texts: Sequence[str], contexts: Sequence[Context] | None = None):
+        return self.topic.predict_proba(texts, contexts), self.status.predict_proba(texts, contexts)
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[Context] | None = None,
+                guard: bool = True, lexicon: bool = True) -> list[dict[str, tuple[str, float]]]:
+        P_topic, P_status = self.probabilities(texts, contexts)
+        return decide(texts, P_topic, P_status, self.topic.thresholds, self.status.thresholds,
+                      guard, lexicon, policy=self.info.get("policy"))
+
+
+# Decision policy. The defaults reproduce the first shipped model; a trained model carries the
+# policy chosen on the dev documents in red_flags.json (`info["policy"]`, see train_flags).
+DEFAULT_POLICY: dict[str, float | bool] = {
+    "split_additive": False,  # "...; in addition, ..." names a second finding: one indicator per part
+    "observed_min": 0.0,  # `observed` needs at least this status probability, else no flag
+    "observed_min_without_lexicon": 0.0,  # `observed` with no lexicon hit needs this topic probability
+}
+
+# Connectors that join two separate findings in one sentence (audit reports do this a lot).
+_ADDITIVE = re.compile(r"[;,]?\s*\b(?:in addition|additionally|moreover|furthermore|also)\b,?\s*", re.IGNORECASE)
+
+
+def _parts(text: str, split: bool) -> list[str]:
+    if not split or not _ADDITIVE.search(text):
+        return [text]
+    return [p for p in _ADDITIVE.split(text) if len(p.strip()) > 15]
+
+
+def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_topic: np.ndarray,
+           t_status: np.ndarray, guard: bool = True, lexicon: bool = True,
+           policy: dict | None = None) -> list[dict[str, tuple[str, float]]]:
+    """Per sentence {indicator: (status, probability)} from topic and status probabilities.
+
+    Status: the most probable status that passes its threshold; none (a risk description, a
+    training topic, a corrective action) when none passes. Indicator: when the ILO-definition
+    lexicon (`flag_rules.lexicon_indicators`) names indicators, the trained topic model picks the
+    most probable of them; otherwise the topic model's best indicator, if it passes its threshold.
+    One indicator per sentence, except that with `policy["split_additive"]` a sentence joining two
+    findings ("...; in addition, ...") gets one per part, each part's own lexicon hits ranked by the
+    topic model. (Chosen on the dev documents over "every indicator above threshold".)
+    `observed` is the costliest error, so it must also pass `policy["observed_min"]` (status
+    probability) and, without a lexicon hit, `policy["observed_min_without_lexicon"]` (topic
+    probability); otherwise the sentence gets no flag. Finally `observed` becomes `prohibited` when
+    the sentence only states a rule (`flag_rules.prohibition_only`): zero tolerance, by design.
+    """
+    pol = {**DEFAULT_POLICY, **(policy or {})}
+    out: list[dict[str, tuple[str, float]]] = []
+    for i, text in enumerate(texts):
+        flags: dict[str, tuple[str, float]] = {}
+        ok_status = np.flatnonzero(P_status[i] >= t_status)
+        if len(ok_status):
+            s = int(ok_status[np.argmax(P_status[i, ok_status])])
+            status = FLAG_STATUSES[s]
+            if guard and status == "observed" and prohibition_only(text):
+                status, s = "prohibited", FLAG_STATUSES.index("prohibited")
+            if status == "observed" and P_status[i, s] < pol["observed_min"]:
+                out.append(flags)
+                continue
+            chosen: list[tuple[int, float]] = []
+            if lexicon:
+                parts = _parts(text, bool(pol["split_additive"]))
+                for part in parts:
+                    hits = [RED_FLAGS.index(k) for k in lexicon_indicators(part)]
+                    if hits:
+                        j = max(hits, key=lambda h: P_topic[i, h])
+                        if j not in (c[0] for c in chosen):
+                            # a lexicon hit counts as at threshold
+                            chosen.append((j, max(float(P_topic[i, j]), float(t_topic[j]))))
+                if len(parts) > 1 and not chosen:
+                    hits = [RED_FLAGS.index(k) for k in lexicon_indicators(text)]
+                    if hits:
+                        j = max(hits, key=lambda h: P_topic[i, h])
+                        chosen.append((j, max(float(P_topic[i, j]), float(t_topic[j]))))
+            if not chosen:
+                j = int(np.argmax(P_topic[i]))
+                need = float(t_topic[j])
+                if status == "observed":
+                    need = max(need, float(pol["observed_min_without_lexicon"]))
+                if P_topic[i, j] >= need:
+                    chosen.append((j, float(P_topic[i, j])))
+            for j, p_topic in chosen:
+                flags[RED_FLAGS[j]] = (status, p_topic * float(P_status[i, s]))
+        out.append(flags)
+    return out
+
+
+def evidence_decisions(P: np.ndarray, thresholds: np.ndarray) -> list[tuple[str | None, float]]:
+    """A status when any passes its threshold (else None: plain description); then the most
+    probable status overall, so a low threshold on one status does not outvote a likelier one."""
+    out = []
+    for row in P:
+        if (row >= thresholds).any():
+            j = int(np.argmax(row))
+            out.append((EVIDENCE_STATUSES[j], float(row[j])))
+        else:
+            out.append((None, float(row.max()) if len(row) else 0.0))
+    return out
+
+
+class SentenceFlagger:
+    """The three shipped models together; load once, call `predict_sentences` per document."""
+
+    def __init__(self, red_flags: RedFlagModel, evidence: SentenceClassifier,
+                 due_diligence: SentenceClassifier):
+        self.red_flags, self.evidence, self.due_diligence = red_flags, evidence, due_diligence
+
+    @classmethod
+    def load(cls, models_dir: str | Path | None = None) -> SentenceFlagger:
+        root = Path(models_dir) if models_dir else default_models_dir()
+        missing = [n for n in ("red_flags", "evidence_status", "due_diligence") if not (root / n).is_dir()]
+        if missing:
+            raise ModelError(f"{root}: missing model directories {missing} "
+                             "(train them with `disclosure-nlp train --config configs/<name>.yaml`)")
+        return cls(RedFlagModel.load(root / "red_flags"),
+                   SentenceClassifier.load(root / "evidence_status"),
+                   SentenceClassifier.load(root / "due_diligence"))
+
+    def predict_sentences(self, texts: Sequence[str],
+                          contexts: Sequence[Context] | None = None) -> list[SentenceFlags]:
+        texts = list(texts)
+        if not texts:
+            return []
+        flags = self.red_flags.predict(texts, contexts)
+        P_ev = self.evidence.predict_proba(texts, contexts)
+        ev = evidence_decisions(P_ev, self.evidence.thresholds)
+        P_dd = self.due_diligence.predict_proba(texts, contexts)
+        combine = self.due_diligence.info.get("combine", "model")
+        dd_on = P_dd >= self.due_diligence.thresholds
+        if combine == "rules":
+            dd_on = np.zeros_like(dd_on)
+        if combine in ("rules", "or"):
+            for i, t in enumerate(texts):
+                hits = rule_labels(t)
+                for j, lab in enumerate(self.due_diligence.labels):
+                    if lab in hits:
+                        dd_on[i, j] = True
+        out = []
+        for i in range(len(texts)):
+            out.append(SentenceFlags(
+                coverage={lab: float(P_dd[i, j]) for j, lab in enumerate(self.due_diligence.labels)},
+                labels={lab for j, lab in enumerate(self.due_diligence.labels) if dd_on[i, j]},
+                evidence_status=ev[i][0], evidence_probability=ev[i][1],
+                evidence_probabilities={lab: float(P_ev[i, j]) for j, lab in enumerate(self.evidence.labels)},
+                red_flags=flags[i],
+            ))
+        return out
+
+
+_DEFAULT: dict[str, SentenceFlagger] = {}
+_LOCK = threading.Lock()
+
+
+def load_flagger(models_dir: str | Path | None = None) -> SentenceFlagger:
+    """Cached `SentenceFlagger` for a models directory (default: the repository's `models/`)."""
+    key = str(Path(models_dir).resolve()) if models_dir else "<default>"
+    with _LOCK:
+        if key not in _DEFAULT:
+            _DEFAULT[key] = SentenceFlagger.load(models_dir)
+        return _DEFAULT[key]
+
+
+def predict_sentences(texts: Sequence[str], contexts: Sequence[Context] | None = None,
+                      models_dir: str | Path | None = None) -> list[SentenceFlags]:
+    """Finer labels, evidence status and red flags for each sentence (one document per call is best)."""
+    return load_flagger(models_dir).predict_sentences(texts, contexts)
