@@ -1,0 +1,162 @@
+"""Red flags, evidence status and finer due-diligence labels: accuracy and speed of the shipped models.
+
+    python benchmarks/red_flags.py            # prints the tables, writes benchmarks/results/red_flags.json
+
+1. Held-out corpus documents (corpora/redflags_test.jsonl: templates and slot values no training
+   sentence uses): red flags per status (micro over indicators), per indicator and per
+   indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
+   mention-only sentences); evidence status (4-way); finer labels.
+2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
+3. Real data: evidence status on the AIMS.ca negative-evidence sentences (../shared/data/aims) against
+   the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent.
+4. Speed: sentences/s of the whole stage (all three models + rules), batch and one sentence at a
+   time, on the held-out corpus sentences.
+
+`run()` returns the same dict, for benchmarks/accuracy.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from disclosure_nlp.classify.red_flags import (  # noqa: E402
+    DUE_DILIGENCE_LABELS,
+    evidence_decisions,
+    load_flagger,
+)
+from disclosure_nlp.corpus import read_aims_csv  # noqa: E402
+from disclosure_nlp.train_flags import (  # noqa: E402
+    AIMSCHECK_REFERENCE,
+    dd_matrix,
+    dd_predict,
+    evidence_report,
+    multilabel_report,
+    negative_evidence_report,
+    read_files,
+    red_flag_report,
+)
+
+AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
+OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
+
+
+def _prohibition_set() -> list[str]:
+    """The test suite's zero-tolerance sentences, read from the test file without importing pytest."""
+    src = (ROOT / "tests" / "test_red_flags.py").read_text(encoding="utf-8")
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PROHIBITION_ONLY":
+            return list(ast.literal_eval(node.value))
+    return []
+
+
+def run(models_dir: Path | None = None) -> dict:
+    flagger = load_flagger(models_dir or ROOT / "models")
+    test = read_files([ROOT / "corpora" / "redflags_test.jsonl"])
+    texts = [r.text for r in test]
+    out: dict = {"models": str(models_dir or ROOT / "models"),
+                 "heldout_corpus": {"file": "corpora/redflags_test.jsonl", "sentences": len(test),
+                                    "documents": len({r.doc_id for r in test})}}
+
+    preds = flagger.predict_sentences(texts)
+    out["red_flags"] = red_flag_report(test, [p.red_flags for p in preds])
+    out["evidence_status"] = evidence_report(test, [(p.evidence_status, p.evidence_probability) for p in preds])
+    combine = flagger.due_diligence.info.get("combine", "model")
+    out["due_diligence"] = {"combine": combine, **multilabel_report(
+        dd_matrix(test), dd_predict(flagger.due_diligence, texts, combine), DUE_DILIGENCE_LABELS)}
+
+    pro = _prohibition_set()
+    pro_pred = flagger.predict_sentences(pro)
+    out["zero_tolerance_test_set"] = {
+        "sentences": len(pro),
+        "observed": sum(any(s == "observed" for s, _ in p.red_flags.values()) for p in pro_pred),
+        "prohibited": sum(any(s == "prohibited" for s, _ in p.red_flags.values()) for p in pro_pred),
+    }
+
+    if (AIMS_DIR / "ca_negative_evidence.csv").is_file():
+        recs = read_aims_csv(AIMS_DIR / "ca_negative_evidence.csv")
+        ev = flagger.evidence
+        dec = evidence_decisions(ev.predict_proba([r.text for r in recs]), ev.thresholds)
+        rep = negative_evidence_report(recs, [d[0] == "negative" for d in dec])
+        rep["protocol"] = ("shipped evidence-status model (trained on our corpus only); every AIMS.ca "
+                           "sentence is unseen")
+        out["aims_ca_negative_evidence"] = rep
+    else:
+        out["aims_ca_negative_evidence"] = {"skipped": f"{AIMS_DIR} not found",
+                                            "reference": AIMSCHECK_REFERENCE}
+
+    # speed: the whole stage on the held-out sentences, best of 3
+    flagger.predict_sentences(texts[:50])
+    best = 1e9
+    for _ in range(3):
+        t0 = time.perf_counter()
+        flagger.predict_sentences(texts)
+        best = min(best, time.perf_counter() - t0)
+    one = texts[:200]
+    t0 = time.perf_counter()
+    for t in one:
+        flagger.predict_sentences([t])
+    single = time.perf_counter() - t0
+    out["speed"] = {"batch_sentences_per_s": round(len(texts) / best, 1),
+                    "single_sentence_per_s": round(len(one) / single, 1),
+                    "cpus": os.cpu_count(), "note": "all three models and the rules together"}
+    return out
+
+
+def _print(res: dict) -> None:
+    rf = res["red_flags"]
+    print(f"Held-out corpus: {res['heldout_corpus']['sentences']} sentences, "
+          f"{res['heldout_corpus']['documents']} documents (unseen templates and names)")
+    print(f"\n{'red flags (micro over indicators)':38} {'P':>6} {'R':>6} {'F1':>6} {'sup':>5}")
+    for k, m in rf["per_status"].items():
+        print(f"{k:38} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5}")
+    print(f"\n{'indicator (any status)':38} {'P':>6} {'R':>6} {'F1':>6} {'sup':>5}")
+    for k, m in rf["per_indicator_any_status"].items():
+        print(f"{k:38} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5}")
+    print(f"\n{'indicator:status':52} {'P':>6} {'R':>6} {'F1':>6} {'sup':>5}")
+    for k, m in rf["per_indicator_status"].items():
+        print(f"{k:52} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5}")
+    z, zt = rf["zero_tolerance"], res["zero_tolerance_test_set"]
+    print(f"\nzero tolerance: observed on {z['observed_on_prohibition_sentences']}/{z['prohibition_sentences']} "
+          f"corpus prohibition sentences, {zt['observed']}/{zt['sentences']} test-suite prohibition sentences "
+          f"({zt['prohibited']} recognised as prohibited), {z['observed_on_mention_only_sentences']}/"
+          f"{z['mention_only_sentences']} mention-only sentences")
+    ev = res["evidence_status"]
+    print(f"\nevidence status (held-out corpus, 4-way): macro-F1 {ev['macro_f1']}, accuracy {ev['accuracy']}")
+    for k, m in ev["per_status"].items():
+        print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
+    dd = res["due_diligence"]
+    print(f"\nfiner labels (held-out corpus, decision: {dd['combine']}): macro-F1 {dd['macro_f1']}")
+    for k, m in dd["per_label"].items():
+        print(f"  {k:26} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
+    a = res["aims_ca_negative_evidence"]
+    if "per_sentence" in a:
+        print(f"\nAIMS.ca negative evidence (real, {a['sentences']} sentences, {a['documents']} reports): "
+              f"macro-F1 {a['per_sentence']['macro_f1']} per sentence, {a['per_row']['macro_f1']} per row; "
+              f"negative-class F1 {a['per_sentence']['negative']['f1']}; AIMSCheck reference "
+              f"{a['reference']['negative_evidence_macro_f1_ca']}")
+    else:
+        print(f"\nAIMS.ca negative evidence: {a['skipped']}")
+    s = res["speed"]
+    print(f"\nspeed (all models + rules, {s['cpus']} CPUs): {s['batch_sentences_per_s']} sentences/s batch, "
+          f"{s['single_sentence_per_s']} sentences/s one at a time")
+
+
+def main() -> int:
+    res = run()
+    _print(res)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

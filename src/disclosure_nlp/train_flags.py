@@ -1,0 +1,791 @@
+"""Training and evaluation of the red-flag, evidence-status and due-diligence models.
+
+    disclosure-nlp train --config configs/red_flags.yaml        # task: red_flags
+    disclosure-nlp train --config configs/evidence_status.yaml  # task: evidence_status
+    disclosure-nlp train --config configs/due_diligence.yaml    # task: due_diligence
+
+A config with a `task:` key is trained here (train.py hands it over). Recipe, the same for all three:
+
+1. Read the corpus this project wrote (`corpora/redflags_{train,dev}.jsonl`; whole documents).
+2. k folds grouped by document; out-of-fold probabilities for every training sentence; per-label
+   Platt calibration and F1-optimal thresholds fitted on them (never on test data).
+3. Train the final model on all training documents, attach calibration and thresholds.
+4. Score the held-out test documents (`corpora/redflags_test.jsonl`, written from templates and slot
+   values no training sentence uses), and for evidence status also the real AIMS.ca sentences
+   annotated for negative evidence; write metrics.json and MODEL_CARD.md next to the model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from .classify.red_flags import (
+    DUE_DILIGENCE_LABELS,
+    EVIDENCE_STATUSES,
+    DEFAULT_POLICY,
+    FLAG_STATUSES,
+    RED_FLAGS,
+    RedFlagModel,
+    decide,
+    evidence_decisions,
+)
+from .corpus import AnnotatedSentence, CorpusError, read_aims_csv, read_jsonl, sort_reading_order
+
+TASKS = ("red_flags", "evidence_status", "due_diligence")
+AIMSCHECK_REFERENCE = {"negative_evidence_macro_f1_ca": 0.678,
+                       "source": "AIMSCheck (ACL 2025), keyword + zero-shot methods, AIMS.ca"}
+
+
+class FlagTrainingError(ValueError):
+    """Bad config or missing data; the message says what to fix."""
+
+
+@dataclass
+class FlagConfig:
+    name: str
+    task: str
+    model: str
+    model_params: dict[str, Any]
+    train_files: list[Path]
+    test_files: list[Path]
+    output: Path
+    dev_files: list[Path] = field(default_factory=list)
+    seed: int = 13
+    folds: int = 5
+    max_documents: int | None = None
+    aims_dir: Path | None = None
+    aims_train: bool = False  # add the real AIMS.ca evidence annotations to the training data
+    description: str = ""
+    source: Path | None = None
+    raw: dict = field(default_factory=dict)
+
+
+def is_flag_config(raw: dict) -> bool:
+    return isinstance(raw, dict) and raw.get("task") in TASKS
+
+
+def _root(start: Path) -> Path:
+    for p in [start, *start.parents]:
+        if (p / "pyproject.toml").is_file():
+            return p
+    return Path.cwd()
+
+
+def load_flag_config(path: str | Path) -> FlagConfig:
+    path = Path(path)
+    if not path.is_file():
+        raise FlagTrainingError(f"config file not found: {path}")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not is_flag_config(raw):
+        raise FlagTrainingError(f"{path}: 'task' must be one of {', '.join(TASKS)}")
+    root = _root(path.resolve().parent)
+
+    def p(x: str) -> Path:
+        q = Path(x)
+        return q if q.is_absolute() else root / q
+
+    data = raw.get("data") or {}
+    if not data.get("train"):
+        raise FlagTrainingError(f"{path}: 'data.train' must list corpus JSONL files")
+    aims = raw.get("aims") or {}
+    aims_dir = os.environ.get("DISCLOSURE_NLP_AIMS_DIR") or aims.get("root", "../shared/data/aims")
+    model = raw.get("model") or {"name": "lexical"}
+    return FlagConfig(
+        name=str(raw.get("name", raw["task"])), task=raw["task"], model=str(model.get("name", "lexical")),
+        model_params=dict(model.get("params") or {}), train_files=[p(f) for f in data["train"]],
+        test_files=[p(f) for f in data.get("test") or []],
+        dev_files=[p(f) for f in data.get("dev") or []],
+        output=p(raw.get("output", f"models/{raw['task']}")), seed=int(raw.get("seed", 13)),
+        folds=int(raw.get("folds", 5)), max_documents=raw.get("max_documents"),
+        aims_dir=p(aims_dir), aims_train=bool(aims.get("train", False)),
+        description=str(raw.get("description", "")).strip(), source=path, raw=raw,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+def read_files(files: Sequence[Path]) -> list[AnnotatedSentence]:
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise FlagTrainingError(
+            f"corpus file not found: {missing[0]} (regenerate with `python corpora/build_corpus.py`)")
+    out: list[AnnotatedSentence] = []
+    for f in files:
+        try:
+            out.extend(read_jsonl(f))
+        except CorpusError as exc:
+            raise FlagTrainingError(str(exc)) from None
+    return sort_reading_order(out)
+
+
+def limit_documents(records: list[AnnotatedSentence], n: int | None, seed: int) -> list[AnnotatedSentence]:
+    if not n:
+        return records
+    docs = sorted({r.doc_id for r in records})
+    keep = set(np.random.default_rng(seed).permutation(docs)[:n].tolist())
+    return [r for r in records if r.doc_id in keep]
+
+
+def mentions(r: AnnotatedSentence) -> set[str]:
+    m = set((r.extra or {}).get("mentions") or [])
+    return m | set((r.red_flags or {}).keys())
+
+
+def topic_matrix(records) -> np.ndarray:
+    Y = np.zeros((len(records), len(RED_FLAGS)), dtype=np.int8)
+    for i, r in enumerate(records):
+        for ind in mentions(r):
+            if ind in RED_FLAGS:
+                Y[i, RED_FLAGS.index(ind)] = 1
+    return Y
+
+
+def status_matrix(records) -> np.ndarray:
+    Y = np.zeros((len(records), len(FLAG_STATUSES)), dtype=np.int8)
+    for i, r in enumerate(records):
+        for st in (r.red_flags or {}).values():
+            Y[i, FLAG_STATUSES.index(st)] = 1
+    return Y
+
+
+def evidence_matrix(records) -> np.ndarray:
+    Y = np.zeros((len(records), len(EVIDENCE_STATUSES)), dtype=np.int8)
+    for i, r in enumerate(records):
+        if r.evidence_status in EVIDENCE_STATUSES:
+            Y[i, EVIDENCE_STATUSES.index(r.evidence_status)] = 1
+    return Y
+
+
+def dd_matrix(records) -> np.ndarray:
+    Y = np.zeros((len(records), len(DUE_DILIGENCE_LABELS)), dtype=np.int8)
+    for i, r in enumerate(records):
+        for lab in r.labels:
+            if lab in DUE_DILIGENCE_LABELS:
+                Y[i, DUE_DILIGENCE_LABELS.index(lab)] = 1
+    return Y
+
+
+_COMMENT_TO_STATUS = {"vague": "vague", "too vague": "vague", "too vague?": "vague",
+                      "future action": "commitment", "negative evidence": "negative",
+                      "negative": "negative", "negative evidence?": "negative"}
+
+
+def aims_evidence_records(aims_dir: Path) -> list[AnnotatedSentence]:
+    """Real Canadian sentences with an evidence status: the negative-evidence file (negative where
+    any criterion row says so, otherwise no status) and ca_test annotator comments."""
+    neg = read_aims_csv(aims_dir / "ca_negative_evidence.csv", source="aims_ca_negative")
+    by_key = {(r.doc_id, r.index): r for r in neg}
+    comments = aims_dir / "ca_test.csv"
+    if comments.is_file():
+        for r in read_aims_csv(comments, source="aims_ca"):
+            st = _COMMENT_TO_STATUS.get((r.comment or "").strip().lower())
+            if st is None:
+                continue
+            key = (r.doc_id, r.index)
+            if key in by_key:
+                if by_key[key].evidence_status is None:
+                    by_key[key].evidence_status = st
+            else:
+                r.evidence_status = st
+                r.labels = []
+                by_key[key] = r
+    return sort_reading_order(list(by_key.values()))
+
+
+# ---------------------------------------------------------------------------------------------
+# fitting
+
+
+def grouped_folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
+    uniq = sorted(set(groups))
+    if len(uniq) < k:
+        raise FlagTrainingError(f"need at least {k} documents for {k}-fold splitting, got {len(uniq)}")
+    perm = np.random.default_rng(seed).permutation(len(uniq))
+    fold_of = {uniq[j]: n % k for n, j in enumerate(perm)}
+    return np.array([fold_of[g] for g in groups])
+
+
+def _fit(cfg: FlagConfig, labels: Sequence[str], texts, Y, seed: int):
+    import random
+
+    from .classify import get_classifier
+
+    random.seed(seed)
+    np.random.seed(seed)
+    clf = get_classifier(cfg.model, list(labels), **{"seed": seed, **cfg.model_params})
+    clf.fit(texts, None, Y)
+    return clf
+
+
+def fit_calibrated(cfg: FlagConfig, labels: Sequence[str], texts: list[str], Y: np.ndarray,
+                   groups: Sequence[str], progress=None, dev_texts: list[str] | None = None,
+                   Y_dev: np.ndarray | None = None, keep_probe: bool = False):
+    """Calibration + thresholds on predictions for unseen documents, then the final model.
+
+    With a dev set (documents written from templates the training documents do not use), the
+    calibration and thresholds are fitted on a model trained without it, so they suit unseen
+    wording; the final model is then trained on train + dev. Without one, on k-fold out-of-fold
+    predictions grouped by document. `keep_probe`: also return the calibrated model trained
+    without the dev documents (None without a dev set), to choose decision rules on dev.
+    """
+    from .classify.base import logit, sigmoid
+    from .evaluate import choose_thresholds, fit_platt
+
+    if dev_texts:
+        clf = _fit(cfg, labels, texts, Y, cfg.seed)
+        P, Y_cal = clf.predict_raw(dev_texts), Y_dev
+        if progress:
+            progress("fitted on train, calibrated on dev")
+        texts_all, Y_all = list(texts) + list(dev_texts), np.vstack([Y, Y_dev])
+    else:
+        folds = grouped_folds(groups, cfg.folds, cfg.seed)
+        P = np.zeros(Y.shape)
+        for f in range(cfg.folds):
+            tr, te = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+            clf = _fit(cfg, labels, [texts[i] for i in tr], Y[tr], cfg.seed + f)
+            P[te] = clf.predict_raw([texts[i] for i in te])
+            if progress:
+                progress(f"fold {f + 1}/{cfg.folds}")
+        Y_cal, texts_all, Y_all = Y, texts, Y
+    platt = fit_platt(Y_cal, P)
+    P_cal = sigmoid(logit(P) * platt[:, 0] + platt[:, 1])
+    thresholds = choose_thresholds(Y_cal, P_cal)
+    probe = None
+    if dev_texts and keep_probe:
+        probe = clf
+        probe.calibration, probe.thresholds = platt, thresholds
+    final = _fit(cfg, labels, texts_all, Y_all, cfg.seed)
+    final.calibration, final.thresholds = platt, thresholds
+    if progress:
+        progress("final model")
+    return (final, P_cal, probe) if keep_probe else (final, P_cal)
+
+
+# ---------------------------------------------------------------------------------------------
+# metrics
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "support": tp + fn, "predicted": tp + fp}
+
+
+def red_flag_report(records: Sequence[AnnotatedSentence], preds: Sequence[dict]) -> dict[str, Any]:
+    """Per (indicator, status), per status (micro over indicators), per indicator (any status),
+    and the zero-tolerance counts."""
+    gold = [{k: v for k, v in (r.red_flags or {}).items()} for r in records]
+    pairs: dict[str, list[int]] = {}
+    by_status = {s: [0, 0, 0] for s in FLAG_STATUSES}
+    by_ind = {i: [0, 0, 0] for i in RED_FLAGS}
+    for g, p in zip(gold, preds):
+        pst = {k: v[0] for k, v in p.items()}
+        for ind in RED_FLAGS:
+            gs, ps = g.get(ind), pst.get(ind)
+            if gs is None and ps is None:
+                continue
+            if gs is not None and ps is not None:
+                by_ind[ind][0] += 1
+            elif gs is not None:
+                by_ind[ind][2] += 1
+            else:
+                by_ind[ind][1] += 1
+            for s in FLAG_STATUSES:
+                c = pairs.setdefault(f"{ind}:{s}", [0, 0, 0])
+                if gs == s and ps == s:
+                    c[0] += 1
+                    by_status[s][0] += 1
+                elif ps == s:
+                    c[1] += 1
+                    by_status[s][1] += 1
+                elif gs == s:
+                    c[2] += 1
+                    by_status[s][2] += 1
+    prohibited_sentences = [i for i, g in enumerate(gold) if g and set(g.values()) == {"prohibited"}]
+    mention_only = [i for i, r in enumerate(records) if mentions(r) and not gold[i]]
+    no_mention = [i for i, r in enumerate(records) if not mentions(r)]
+
+    def observed_in(idx):
+        return sum(1 for i in idx if any(s == "observed" for s, _ in preds[i].values()))
+
+    per_pair = {k: prf(*v) for k, v in sorted(pairs.items())}
+    status_m = {s: prf(*v) for s, v in by_status.items()}
+    return {
+        "sentences": len(records),
+        "per_status": status_m,
+        "macro_f1_status": round(float(np.mean([m["f1"] for m in status_m.values()])), 4),
+        "macro_f1_indicator_status": round(float(np.mean(
+            [m["f1"] for m in per_pair.values() if m["support"] > 0])), 4) if per_pair else None,
+        "per_indicator_any_status": {k: prf(*v) for k, v in by_ind.items()},
+        "per_indicator_status": per_pair,
+        "zero_tolerance": {
+            "prohibition_sentences": len(prohibited_sentences),
+            "observed_on_prohibition_sentences": observed_in(prohibited_sentences),
+            "mention_only_sentences": len(mention_only),
+            "observed_on_mention_only_sentences": observed_in(mention_only),
+            "sentences_without_red_flag_topic": len(no_mention),
+            "observed_on_sentences_without_topic": observed_in(no_mention),
+        },
+    }
+
+
+def multilabel_report(Y: np.ndarray, pred: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    per = {}
+    for j, lab in enumerate(labels):
+        y, p = Y[:, j].astype(bool), pred[:, j].astype(bool)
+        per[lab] = prf(int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum()))
+    f1s = [m["f1"] for m in per.values() if m["support"] > 0]
+    return {"sentences": int(Y.shape[0]), "per_label": per,
+            "macro_f1": round(float(np.mean(f1s)), 4) if f1s else None}
+
+
+def evidence_report(records, decisions) -> dict[str, Any]:
+    """4-way evidence status on sentences that have one (a missing prediction counts as wrong)."""
+    idx = [i for i, r in enumerate(records) if r.evidence_status]
+    per = {}
+    for s in EVIDENCE_STATUSES:
+        tp = sum(1 for i in idx if records[i].evidence_status == s and decisions[i][0] == s)
+        fp = sum(1 for i in idx if records[i].evidence_status != s and decisions[i][0] == s)
+        fn = sum(1 for i in idx if records[i].evidence_status == s and decisions[i][0] != s)
+        per[s] = prf(tp, fp, fn)
+    acc = sum(1 for i in idx if decisions[i][0] == records[i].evidence_status) / max(len(idx), 1)
+    return {"sentences_with_status": len(idx), "accuracy": round(acc, 4), "per_status": per,
+            "macro_f1": round(float(np.mean([m["f1"] for m in per.values()])), 4)}
+
+
+def negative_evidence_report(records, is_negative_pred: Sequence[bool]) -> dict[str, Any]:
+    """Binary negative evidence on the AIMS.ca file: macro-F1 over {negative, not negative}, per
+    sentence (a sentence is negative when any of its criterion rows says so) and per file row."""
+    y = np.array([r.evidence_status == "negative" for r in records])
+    p = np.array(list(is_negative_pred), dtype=bool)
+
+    def binary(yv, pv):
+        pos = prf(int((yv & pv).sum()), int((~yv & pv).sum()), int((yv & ~pv).sum()))
+        neg = prf(int((~yv & ~pv).sum()), int((yv & ~pv).sum()), int((~yv & pv).sum()))
+        return {"macro_f1": round((pos["f1"] + neg["f1"]) / 2, 4), "negative": pos, "not_negative": neg}
+
+    rows_y, rows_p = [], []
+    for r, pi in zip(records, p):
+        for v in ((r.extra or {}).get("negative_evidence") or {"?": int(r.evidence_status == "negative")}).values():
+            rows_y.append(bool(v))
+            rows_p.append(bool(pi))
+    return {"sentences": len(records), "documents": len({r.doc_id for r in records}),
+            "per_sentence": binary(y, p),
+            "per_row": binary(np.array(rows_y), np.array(rows_p)),
+            "reference": AIMSCHECK_REFERENCE}
+
+
+# ---------------------------------------------------------------------------------------------
+# tasks
+
+
+def _say(quiet: bool):
+    def out(msg: str) -> None:
+        if not quiet:
+            print(f"  {msg}", flush=True)
+    return out
+
+
+def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
+    say = _say(quiet)
+    train = limit_documents(read_files(cfg.train_files), cfg.max_documents, cfg.seed)
+    texts = [r.text for r in train]
+    groups = [r.doc_id for r in train]
+    say(f"red flags: {len(train)} sentences, {len(set(groups))} documents")
+    dev = read_files(cfg.dev_files) if cfg.dev_files else []
+    topic, P_dev_topic, _ = fit_calibrated(cfg, RED_FLAGS, texts, topic_matrix(train), groups,
+                                           lambda m: say(f"topic {m}"), [r.text for r in dev] or None,
+                                           topic_matrix(dev) if dev else None, keep_probe=True)
+    # the status model learns from sentences that talk about an indicator
+    idx = [i for i, r in enumerate(train) if mentions(r)]
+    dev_m = [r for r in dev if mentions(r)]
+    status, _, status_probe = fit_calibrated(cfg, FLAG_STATUSES, [texts[i] for i in idx],
+                                             status_matrix([train[i] for i in idx]), [groups[i] for i in idx],
+                                             lambda m: say(f"status {m}"), [r.text for r in dev_m] or None,
+                                             status_matrix(dev_m) if dev_m else None, keep_probe=True)
+    out: dict[str, Any] = {"training_data": _data_summary(train + dev, cfg.train_files + cfg.dev_files),
+                           "thresholds": {"topic": dict(zip(RED_FLAGS, topic.thresholds.round(3).tolist())),
+                                          "status": dict(zip(FLAG_STATUSES, status.thresholds.round(3).tolist()))}}
+    policy = dict(DEFAULT_POLICY)
+    if dev and status_probe is not None:
+        # decision policy chosen on the dev documents, scored with models that never saw them
+        dt = [r.text for r in dev]
+        P_dev_status = status_probe.predict_proba(dt)
+        policy, out["dev_choice"] = choose_policy(dev, dt, P_dev_topic, P_dev_status,
+                                                  topic.thresholds, status.thresholds)
+        o = out["dev_choice"]["chosen_dev"]["per_status"]["observed"]
+        say(f"dev policy {policy}: observed P {o['precision']:.3f} R {o['recall']:.3f}")
+    out["policy"] = policy
+    model = RedFlagModel(topic, status, {"version": "2", "config_name": cfg.name,
+                                         "indicators": list(RED_FLAGS), "statuses": list(FLAG_STATUSES),
+                                         "policy": policy})
+    if cfg.test_files:
+        test = read_files(cfg.test_files)
+        tt = [r.text for r in test]
+        Pt, Ps = model.probabilities(tt)
+        preds = decide(tt, Pt, Ps, topic.thresholds, status.thresholds, guard=True, policy=policy)
+        preds_noguard = decide(tt, Pt, Ps, topic.thresholds, status.thresholds, guard=False, policy=policy)
+        preds_nolex = decide(tt, Pt, Ps, topic.thresholds, status.thresholds, lexicon=False, policy=policy)
+        preds_default = decide(tt, Pt, Ps, topic.thresholds, status.thresholds, guard=True)
+        out["test"] = {"files": [f.name for f in cfg.test_files], **red_flag_report(test, preds)}
+        out["test_without_rule_guard"] = {k: v for k, v in red_flag_report(test, preds_noguard).items()
+                                          if k in ("per_status", "zero_tolerance")}
+        out["test_without_lexicon"] = {k: v for k, v in red_flag_report(test, preds_nolex).items()
+                                       if k in ("per_status", "zero_tolerance")}
+        out["test_default_policy"] = {k: v for k, v in red_flag_report(test, preds_default).items()
+                                      if k in ("per_status", "zero_tolerance")}
+    model.info["trained"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    model.save(cfg.output)
+    return out
+
+
+# Grid of decision policies tried on the dev documents (see red_flags.DEFAULT_POLICY).
+POLICY_GRID = {"split_additive": (False, True), "observed_min": (0.0, 0.3, 0.5, 0.7),
+               "observed_min_without_lexicon": (0.0, 0.5, 0.7, 0.9)}
+
+
+def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status) -> tuple[dict, dict]:
+    """The decision policy with the best F0.5 of `observed` (precision weighs double: a false
+    "forced labour observed" is the costliest error) on the dev documents, among those with no
+    `observed` on prohibition-only sentences; ties go to the stricter policy."""
+    import itertools
+
+    keys = list(POLICY_GRID)
+    tried = []
+    for values in itertools.product(*(POLICY_GRID[k] for k in keys)):
+        pol = dict(zip(keys, values))
+        rep = red_flag_report(dev, decide(texts, P_topic, P_status, t_topic, t_status, policy=pol))
+        o = rep["per_status"]["observed"]
+        p, r = o["precision"], o["recall"]
+        f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+        ok = rep["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
+        strict = (pol["observed_min"], pol["observed_min_without_lexicon"])
+        tried.append(((ok, round(f05, 4), strict), pol, rep, f05))
+    best = max(tried, key=lambda t: t[0])
+    _, pol, rep, f05 = best
+    return pol, {"objective": "observed F0.5 on dev (zero-tolerance count must be 0)",
+                 "grid": {k: list(v) for k, v in POLICY_GRID.items()},
+                 "tried": [{**t[1], "observed_precision": t[2]["per_status"]["observed"]["precision"],
+                            "observed_recall": t[2]["per_status"]["observed"]["recall"],
+                            "f05": round(t[3], 4)} for t in tried],
+                 "chosen": pol,
+                 "chosen_dev": {k: rep[k] for k in ("per_status", "per_indicator_any_status", "zero_tolerance")}}
+
+
+def _evidence_fit_eval(cfg: FlagConfig, train: list[AnnotatedSentence], say,
+                       dev: list[AnnotatedSentence] | None = None) -> tuple[Any, dict]:
+    texts = [r.text for r in train]
+    clf, _ = fit_calibrated(cfg, EVIDENCE_STATUSES, texts, evidence_matrix(train),
+                            [r.doc_id for r in train], lambda m: say(f"evidence {m}"),
+                            [r.text for r in dev] if dev else None, evidence_matrix(dev) if dev else None)
+    return clf, {}
+
+
+def train_evidence_status(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
+    say = _say(quiet)
+    corpus = limit_documents(read_files(cfg.train_files), cfg.max_documents, cfg.seed)
+    aims = []
+    have_aims = cfg.aims_dir is not None and (cfg.aims_dir / "ca_negative_evidence.csv").is_file()
+    if have_aims:
+        aims = aims_evidence_records(cfg.aims_dir)
+    elif cfg.aims_train:
+        say(f"AIMS data not found in {cfg.aims_dir}: training on the corpus only")
+    train = corpus + (aims if cfg.aims_train else [])
+    say(f"evidence status: {len(train)} sentences ({len(corpus)} corpus, "
+        f"{len(train) - len(corpus)} real AIMS.ca)")
+    dev = read_files(cfg.dev_files) if cfg.dev_files else []
+    clf, _ = _evidence_fit_eval(cfg, train, say, dev)
+    out: dict[str, Any] = {"training_data": _data_summary(train + dev, cfg.train_files + cfg.dev_files),
+                           "thresholds": dict(zip(EVIDENCE_STATUSES, clf.thresholds.round(3).tolist()))}
+    if cfg.test_files:
+        test = read_files(cfg.test_files)
+        dec = evidence_decisions(clf.predict_proba([r.text for r in test]), clf.thresholds)
+        out["test"] = {"files": [f.name for f in cfg.test_files], **evidence_report(test, dec)}
+    if have_aims:
+        neg = [r for r in aims if (r.extra or {}).get("negative_evidence") is not None]
+        if cfg.aims_train:
+            # statement-grouped cross-validation over the Canadian statements: each fold is scored
+            # by a model trained on the corpus plus the other folds' statements
+            folds = grouped_folds([r.doc_id for r in aims], cfg.folds, cfg.seed)
+            fold_of = {r.doc_id: f for r, f in zip(aims, folds)}
+            pred = {}
+            for f in range(cfg.folds):
+                tr = corpus + [r for r in aims if fold_of[r.doc_id] != f]
+                m, _ = _evidence_fit_eval(cfg, tr, lambda msg, f=f: say(f"AIMS.ca CV fold {f + 1}: {msg}"), dev)
+                te = [r for r in neg if fold_of[r.doc_id] == f]
+                for r, d in zip(te, evidence_decisions(m.predict_proba([r.text for r in te]), m.thresholds)):
+                    pred[(r.doc_id, r.index)] = d[0] == "negative"
+            rep = negative_evidence_report(neg, [pred[(r.doc_id, r.index)] for r in neg])
+            rep["protocol"] = (f"{cfg.folds}-fold cross-validation grouped by statement over the 50 "
+                               "Canadian statements; training = our corpus + the other folds' statements")
+        else:
+            dec = evidence_decisions(clf.predict_proba([r.text for r in neg]), clf.thresholds)
+            rep = negative_evidence_report(neg, [d[0] == "negative" for d in dec])
+            rep["protocol"] = "trained on our corpus only; every AIMS.ca sentence is unseen"
+        out["aims_ca_negative_evidence"] = rep
+    clf.info.update({"config_name": cfg.name, "task": "evidence_status",
+                     "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    clf.save(cfg.output)
+    return out
+
+
+def dd_predict(clf, texts: Sequence[str], combine: str) -> np.ndarray:
+    """Finer-label decisions: `model`, `rules` (dd_rules keywords) or `or` (either)."""
+    from .classify.dd_rules import rule_labels
+
+    pred = clf.predict(list(texts)).astype(bool) if combine != "rules" else np.zeros(
+        (len(texts), len(DUE_DILIGENCE_LABELS)), dtype=bool)
+    if combine in ("rules", "or"):
+        R = np.array([[lab in rule_labels(t) for lab in DUE_DILIGENCE_LABELS] for t in texts], dtype=bool)
+        pred = pred | R if len(texts) else pred
+    return pred.astype(np.int8)
+
+
+def train_due_diligence(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
+    say = _say(quiet)
+    train = limit_documents(read_files(cfg.train_files), cfg.max_documents, cfg.seed)
+    dev = read_files(cfg.dev_files) if cfg.dev_files else []
+    say(f"due diligence: {len(train)} sentences")
+    clf, _ = fit_calibrated(cfg, DUE_DILIGENCE_LABELS, [r.text for r in train], dd_matrix(train),
+                            [r.doc_id for r in train], lambda m: say(f"due diligence {m}"),
+                            [r.text for r in dev] or None, dd_matrix(dev) if dev else None)
+    out: dict[str, Any] = {"training_data": _data_summary(train + dev, cfg.train_files + cfg.dev_files),
+                           "thresholds": dict(zip(DUE_DILIGENCE_LABELS, clf.thresholds.round(3).tolist()))}
+    combine = "model"
+    if dev:
+        # choose model / rules / either on dev documents, scored by a model that never saw them
+        probe = _fit(cfg, DUE_DILIGENCE_LABELS, [r.text for r in train], dd_matrix(train), cfg.seed)
+        probe.calibration, probe.thresholds = clf.calibration, clf.thresholds
+        Yd, td = dd_matrix(dev), [r.text for r in dev]
+        scores = {c: multilabel_report(Yd, dd_predict(probe, td, c), DUE_DILIGENCE_LABELS)["macro_f1"]
+                  for c in ("model", "rules", "or")}
+        combine = max(scores, key=lambda c: (scores[c], c == "or"))
+        out["dev_choice"] = {"macro_f1": scores, "chosen": combine}
+        say(f"dev macro-F1 {scores}: using {combine}")
+    if cfg.test_files:
+        test = read_files(cfg.test_files)
+        tt, Yt = [r.text for r in test], dd_matrix(test)
+        out["test"] = {"files": [f.name for f in cfg.test_files], "combine": combine,
+                       **multilabel_report(Yt, dd_predict(clf, tt, combine), DUE_DILIGENCE_LABELS)}
+        out["test_by_component"] = {c: multilabel_report(Yt, dd_predict(clf, tt, c), DUE_DILIGENCE_LABELS)["macro_f1"]
+                                    for c in ("model", "rules", "or")}
+    clf.info.update({"config_name": cfg.name, "task": "due_diligence", "combine": combine,
+                     "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    clf.save(cfg.output)
+    return out
+
+
+def _data_summary(records, files) -> dict[str, Any]:
+    by_source: dict[str, set] = {}
+    for r in records:
+        by_source.setdefault(r.source or "?", set()).add(r.doc_id)
+    return {"files": [Path(f).name for f in files], "sentences": len(records),
+            "documents": len({r.doc_id for r in records}),
+            "documents_by_source": {k: len(v) for k, v in sorted(by_source.items())}}
+
+
+def train_flag_model(config: FlagConfig | str | Path, quiet: bool = False) -> dict[str, Any]:
+    """Train one of the three models from its config; writes the model, metrics.json, MODEL_CARD.md."""
+    cfg = config if isinstance(config, FlagConfig) else load_flag_config(config)
+    t0 = time.time()
+    fn = {"red_flags": train_red_flags, "evidence_status": train_evidence_status,
+          "due_diligence": train_due_diligence}[cfg.task]
+    result = fn(cfg, quiet)
+    metrics = {
+        "task": cfg.task, "config_name": cfg.name,
+        "model": {"name": cfg.model, "params": cfg.model_params},
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seed": cfg.seed, "folds": cfg.folds, **result,
+        "train_seconds": round(time.time() - t0, 1),
+        "environment": {"python": platform.python_version(), "machine": platform.machine(),
+                        "cpus": os.cpu_count()},
+    }
+    cfg.output.mkdir(parents=True, exist_ok=True)
+    (cfg.output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    (cfg.output / "MODEL_CARD.md").write_text(model_card(cfg, metrics), encoding="utf-8")
+    return metrics
+
+
+def summary_line(metrics: dict) -> str:
+    t = metrics.get("test") or {}
+    if metrics["task"] == "red_flags" and t:
+        o = t["per_status"]["observed"]
+        z = t["zero_tolerance"]
+        return (f"held-out corpus: observed P {o['precision']:.3f} R {o['recall']:.3f}; "
+                f"status macro-F1 {t['macro_f1_status']}; observed on prohibition sentences "
+                f"{z['observed_on_prohibition_sentences']}/{z['prohibition_sentences']}")
+    parts = []
+    if t:
+        parts.append(f"held-out corpus macro-F1 {t['macro_f1']}")
+    a = metrics.get("aims_ca_negative_evidence")
+    if a:
+        parts.append(f"AIMS.ca negative evidence macro-F1 {a['per_sentence']['macro_f1']} per sentence, "
+                     f"{a['per_row']['macro_f1']} per row (reference {AIMSCHECK_REFERENCE['negative_evidence_macro_f1_ca']})")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# model card
+
+
+def _table(rows: dict[str, dict], first: str) -> list[str]:
+    lines = [f"| {first} | precision | recall | F1 | support | predicted |", "|---|---|---|---|---|---|"]
+    for k, m in rows.items():
+        lines.append(f"| `{k}` | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+                     f"{m['support']} | {m['predicted']} |")
+    return lines
+
+
+_PURPOSE = {
+    "red_flags": ("Red flags of forced labour (the ILO's 11 indicators plus child labour), each with a "
+                  "status: `observed` (an audit finding or an incident), `prohibited` (a policy, code "
+                  "or contract forbids it) or `none_found` (\"no evidence of ... was found\"). Two "
+                  "lexical classifiers - `topic/` (which indicator a sentence is about) and `status/` "
+                  "(which status, if any) - and two rules of `disclosure_nlp.classify.flag_rules`: an "
+                  "indicator lexicon written from the ILO definitions proposes indicators and the topic "
+                  "model ranks them (one indicator per sentence, or one per part when a sentence joins "
+                  "two findings with 'in addition'; this beat 'every indicator above threshold' on the "
+                  "dev documents), and a sentence that only states a rule is never `observed` (zero "
+                  "tolerance). `observed` must also pass minimum status / topic probabilities; this "
+                  "decision policy is chosen on the dev documents (best F0.5 of `observed`, precision "
+                  "weighing double) and stored in `red_flags.json`."),
+    "evidence_status": ("Evidence status of a sentence: `implemented` (done, in place), `commitment` "
+                        "(planned, promised, corrective action to come), `negative` (not in place, not "
+                        "done, nothing identified) or `vague` (boilerplate). One-vs-rest lexical "
+                        "classifier; the status is the most probable one that passes its threshold, "
+                        "none when none does (plain description)."),
+    "due_diligence": ("Finer due-diligence labels buyers and the UK/Canadian acts ask for: "
+                      + ", ".join(f"`{x}`" for x in DUE_DILIGENCE_LABELS)
+                      + ". Multi-label lexical classifier with per-label thresholds."),
+}
+
+
+def model_card(cfg: FlagConfig, m: dict) -> str:
+    td = m["training_data"]
+    lines = [
+        f"# Model card: {cfg.name}", "",
+        f"*Written by the training run (`disclosure-nlp train --config {cfg.source.name if cfg.source else '?'}`, "
+        f"seed {cfg.seed}, {m['train_seconds']:.0f} s on {m['environment']['cpus']} CPUs, {m['created']}).*", "",
+        "## What it does", "", _PURPOSE[cfg.task], "",
+        "## Model", "",
+        f"- classifier: `{cfg.model}` (TF-IDF word 1-2-grams + character 3-5-grams, logistic regression "
+        f"per label), parameters `{json.dumps(cfg.model_params, sort_keys=True)}`",
+        ("- calibration and thresholds: per-label Platt scaling and F1-optimal thresholds fitted on "
+         "the dev documents (written from templates the training documents do not use) with a model "
+         "trained on the training documents only; the shipped model is then retrained on train + dev "
+         "(never fitted on test data)" if cfg.dev_files else
+         f"- calibration and thresholds: per-label Platt scaling and F1-optimal thresholds fitted on "
+         f"{cfg.folds}-fold out-of-fold predictions grouped by document (never on test data)"),
+        f"- thresholds: `{json.dumps(m['thresholds'])}`", "",
+        "## Training data", "",
+        f"- {td['sentences']:,} sentences from {td['documents']} documents "
+        f"({', '.join(f'{k}: {v}' for k, v in td['documents_by_source'].items())}); files "
+        f"{', '.join(td['files'])}",
+        "- `synthetic`: the corpus this project wrote (`corpora/`, see its data card): modern slavery "
+        "statement prose and social-audit findings generated from hand-written templates.",
+    ]
+    if any(k.startswith("aims") for k in td["documents_by_source"]):
+        lines.append("- `aims_ca*`: real sentences of 50 Canadian reports (AIMS.ca, Project AIMS, Mila and "
+                     "QUT, CC-BY-4.0): negative-evidence labels and annotator comments (vague, future "
+                     "action, negative evidence). The data is not redistributed here.")
+    lines += ["", "## Evaluation", ""]
+    t = m.get("test")
+    if t:
+        lines.append(f"Held-out corpus documents ({', '.join(t['files'])}): written from templates and "
+                     "slot values that no training sentence uses.")
+        lines.append("")
+        if cfg.task == "red_flags":
+            z = t["zero_tolerance"]
+            lines += _table(t["per_status"], "status (micro over indicators)")
+            lines += ["", f"Macro-F1 over (indicator, status) pairs: {t['macro_f1_indicator_status']}.", "",
+                      f"Zero tolerance: `observed` on {z['observed_on_prohibition_sentences']} of "
+                      f"{z['prohibition_sentences']} prohibition-only sentences, on "
+                      f"{z['observed_on_mention_only_sentences']} of {z['mention_only_sentences']} sentences "
+                      "that only mention a practice (risk descriptions, training topics, corrective actions), "
+                      f"and on {z['observed_on_sentences_without_topic']} of "
+                      f"{z['sentences_without_red_flag_topic']} other sentences.", ""]
+            pol, dc = m.get("policy"), m.get("dev_choice")
+            if pol and dc:
+                od = dc["chosen_dev"]["per_status"]["observed"]
+                lines += [f"Decision policy chosen on the dev documents (models trained without them; "
+                          f"{dc['objective']}): `{json.dumps(pol)}`; dev observed precision "
+                          f"{od['precision']:.3f}, recall {od['recall']:.3f}.", ""]
+            dp = m.get("test_default_policy")
+            if dp:
+                lines += [f"With the first model's decision (no minimum probabilities, one indicator per "
+                          f"sentence): observed precision {dp['per_status']['observed']['precision']:.3f}, "
+                          f"recall {dp['per_status']['observed']['recall']:.3f}.", ""]
+            ng = m.get("test_without_rule_guard")
+            if ng:
+                lines += [f"Without the rule guard, the trained models alone: observed precision "
+                          f"{ng['per_status']['observed']['precision']:.3f}, `observed` on "
+                          f"{ng['zero_tolerance']['observed_on_prohibition_sentences']} prohibition-only "
+                          "sentences.", ""]
+            lines += _table(t["per_indicator_any_status"], "indicator (any status)")
+            lines += ["", "Per indicator and status:", ""] + _table(t["per_indicator_status"], "indicator:status")
+        elif cfg.task == "evidence_status":
+            lines += [f"4-way status on {t['sentences_with_status']} sentences that have one: accuracy "
+                      f"{t['accuracy']}, macro-F1 {t['macro_f1']}.", ""] + _table(t["per_status"], "status")
+        else:
+            lines += [f"Decision: `{t.get('combine', 'model')}` (trained model, keyword rules of "
+                      "`disclosure_nlp.classify.dd_rules`, or either), chosen on the dev documents "
+                      f"({json.dumps((m.get('dev_choice') or {}).get('macro_f1'))}). Macro-F1 {t['macro_f1']}; "
+                      f"by component on test: {json.dumps(m.get('test_by_component'))}.", ""]
+            lines += _table(t["per_label"], "label")
+    a = m.get("aims_ca_negative_evidence")
+    if a:
+        s, r = a["per_sentence"], a["per_row"]
+        lines += ["", "### Real data: AIMS.ca negative evidence", "",
+                  f"{a['sentences']} real sentences from {a['documents']} Canadian reports; {a['protocol']}. "
+                  f"Binary negative vs. not negative, macro-F1 over the two classes: **{s['macro_f1']}** per "
+                  f"sentence, {r['macro_f1']} per file row (criterion x sentence); F1 of the negative class "
+                  f"{s['negative']['f1']} (P {s['negative']['precision']}, R {s['negative']['recall']}). "
+                  f"Published reference: {a['reference']['negative_evidence_macro_f1_ca']} "
+                  f"({a['reference']['source']}; its exact averaging may differ from ours)."]
+    lines += [
+        "", "## Intended use", "",
+        "- Sentence-level screening of modern slavery statements and social-audit reports for a human "
+        "reviewer: every output points to a sentence (and, through the pipeline, a page).",
+        "", "## Limits", "",
+        "- Trained mostly on sentences this team wrote; held-out scores measure generalisation to new "
+        "templates and names, not to the full variety of real reports. Expect lower accuracy on real "
+        "documents, on long multi-clause sentences and on noisy PDF extraction.",
+        "- English only. One status per sentence: a sentence that both prohibits a practice and reports "
+        "it (\"although the code forbids it, passports were held\") gets the status of its stronger cue.",
+        "- Not a legal or audit judgement; a reviewer decides.", "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m disclosure_nlp.train_flags CONFIG...` (same as `disclosure-nlp train --config`)."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    for path in [a for a in args if a != "--config"]:
+        try:
+            m = train_flag_model(path)
+        except FlagTrainingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"saved {load_flag_config(path).output}: {summary_line(m)} [{m['train_seconds']:.0f} s]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

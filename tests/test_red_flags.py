@@ -1,0 +1,322 @@
+"""Red flags, evidence status and finer due-diligence labels: the shipped models and their rules.
+
+Real behaviour on real inputs: the models in models/ are loaded and run; the zero-tolerance set is
+sentences written for this test (not from the corpus templates) that only prohibit a practice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from disclosure_nlp.classify.flag_rules import has_finding_cue, lexicon_indicators, prohibition_only
+from disclosure_nlp.classify.red_flags import (
+    DUE_DILIGENCE_LABELS,
+    RED_FLAGS,
+    SentenceFlagger,
+    load_flagger,
+    predict_sentences,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "models"
+
+# Prohibition-only sentences, in many styles (policy, code, contract, audit "facility policy",
+# questionnaire answers). Zero tolerance: none may come out as `observed`.
+PROHIBITION_ONLY = [
+    "Our supplier code forbids the confiscation of passports, visas or any other identity papers.",
+    "Employers must never hold a worker's passport, not even at the worker's request.",
+    "The company does not permit any of its agents to keep workers' identity cards.",
+    "Child labour is strictly prohibited at all our sites and at our suppliers.",
+    "We will not accept products made with the labour of children under 15.",
+    "No worker under the age of 18 may be assigned to night shifts or hazardous tasks.",
+    "Suppliers shall not charge recruitment fees to workers under any circumstances.",
+    "Our Employer Pays policy bans any fee or deposit being taken from job seekers.",
+    "Workers may not be required to pay for their own visas, medical checks or travel.",
+    "Overtime must be voluntary and must not exceed 12 hours per week.",
+    "Our code bans working weeks of more than 60 hours and requires one day off in seven.",
+    "The factory's policy says that no worker shall be locked inside the premises.",
+    "Dormitory doors must never be locked from the outside.",
+    "Curfews for workers living in company housing are not allowed under our standards.",
+    "Suppliers are forbidden to restrict workers' freedom to leave at the end of a shift.",
+    "Physical punishment of workers is prohibited.",
+    "Any form of sexual harassment is forbidden and will lead to dismissal.",
+    "Supervisors shall never strike, push or verbally abuse a worker.",
+    "Threats of deportation or dismissal to discourage complaints are forbidden by our code.",
+    "The supplier agreement prohibits retaliation against workers who speak to auditors.",
+    "Wages must be paid directly to workers, in full and at least once a month.",
+    "Our standard forbids holding back wages as a deposit or security.",
+    "Employers may not delay salary payments or make unauthorised deductions.",
+    "Recruitment agencies must not deceive workers about the job, the pay or the location.",
+    "Changing a worker's contract on arrival is prohibited by our Responsible Recruitment Standard.",
+    "Job offers must describe wages and hours truthfully; misleading advertisements are banned.",
+    "Employers must not confiscate mobile phones or prevent contact with family.",
+    "The code of conduct forbids isolating workers in remote camps without transport.",
+    "Housing provided to workers must be safe, clean and not overcrowded.",
+    "Suppliers must provide protective equipment and may not expose workers to chemicals without it.",
+    "Taking advantage of a migrant worker's irregular status is prohibited under our policy.",
+    "Suppliers may not exploit workers whose visas are tied to their employer.",
+    "Debt bondage is not tolerated in any part of our supply chain.",
+    "We have zero tolerance for forced labour, child labour and human trafficking.",
+    "Under clause 7 of our purchase terms, use of bonded labour is a material breach.",
+    "Our policy is that no employee may hold another person's identity documents.",
+    "Labour providers are prohibited from charging workers for uniforms, tools or training.",
+    "The Code prohibits excessive working hours and forced overtime.",
+    "Hiring children, or allowing them on the production floor, is forbidden.",
+    "Under no circumstances may a supplier withhold a worker's passport or residence permit.",
+    "The employee handbook states that overtime can always be refused without penalty.",
+    "The facility's rules state that workers keep their own identity documents at all times.",
+    "Our Human Rights Policy prohibits all forms of modern slavery, including debt bondage.",
+    "Suppliers must ensure that no worker is threatened, intimidated or harassed.",
+    "Corporal punishment, intimidation and threats are banned by the facility's disciplinary policy.",
+    "It is against our policy to pay wages to agents instead of to the workers themselves.",
+    "Agencies must not recruit anyone under the legal minimum working age.",
+    "Holding workers' passports for safekeeping is not permitted, even with written consent.",
+    "We do not tolerate the retention of workers' identity documents by suppliers or agents.",
+    "Compulsory overtime is prohibited, and all overtime must be paid at a premium.",
+    "The site may not impose fines on workers or deduct wages as a disciplinary measure.",
+    "Contractors are not allowed to house workers in warehouses or production areas.",
+    "Suppliers must never use violence or the threat of violence against workers.",
+    "The policy forbids employers to prevent workers from leaving their accommodation.",
+    "No supplier may require workers to lodge a deposit or surrender documents as a condition of employment.",
+    "Our procurement contracts prohibit child and forced labour and allow us to terminate for breach.",
+    "Labour agents shall not make false promises about wages or working conditions.",
+    "Recruitment fees, whether charged in the home country or on arrival, are prohibited.",
+    "Workers must be free to end their employment with reasonable notice and without penalty.",
+    "Exits must remain unlocked and unobstructed during working hours.",
+]
+
+# Findings the guard must not block (they contain normative-looking words).
+FINDINGS = [
+    "Auditor observed that 12 of 40 workers' passports were held by the dormitory manager.",
+    "Workers were not allowed to leave the dormitory without the supervisor's permission.",
+    "Crew members were not permitted to go ashore, according to interviews.",
+    "Despite the code's ban, the auditor found that 3 workers aged 14 were working in packing.",
+    "Non-compliance: wages for March had not been paid to 25 workers.",
+    "Interviews revealed that workers had paid recruitment fees of USD 1,500 to agents in Nepal.",
+]
+
+
+@pytest.fixture(scope="module")
+def flagger() -> SentenceFlagger:
+    return load_flagger(MODELS)
+
+
+def test_shipped_models_exist_and_are_small():
+    for name in ("red_flags", "evidence_status", "due_diligence"):
+        d = MODELS / name
+        assert (d / "MODEL_CARD.md").is_file() and (d / "metrics.json").is_file(), name
+        for f in d.rglob("*"):
+            if f.is_file():
+                assert f.stat().st_size < 50 * 2**20, f
+
+
+def test_zero_tolerance_prohibition_sentences_never_observed(flagger):
+    out = flagger.predict_sentences(PROHIBITION_ONLY)
+    observed = [(s, f.red_flags) for s, f in zip(PROHIBITION_ONLY, out)
+                if any(st == "observed" for st, _ in f.red_flags.values())]
+    assert observed == []
+    # most of them are recognised as prohibitions (not just silently dropped)
+    prohibited = sum(any(st == "prohibited" for st, _ in f.red_flags.values()) for f in out)
+    assert prohibited >= 0.8 * len(PROHIBITION_ONLY)
+
+
+def test_guard_rule_on_prohibitions_and_findings():
+    assert sum(prohibition_only(s) for s in PROHIBITION_ONLY) >= 0.85 * len(PROHIBITION_ONLY)
+    for s in FINDINGS:
+        assert not prohibition_only(s), s
+        assert has_finding_cue(s), s
+
+
+def test_guard_holds_even_when_status_model_says_observed(flagger):
+    # force the status model's worst case: every sentence "observed" with certainty
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import decide
+
+    n = len(PROHIBITION_ONLY)
+    P_topic = np.full((n, len(RED_FLAGS)), 0.99)
+    P_status = np.tile([1.0, 0.0, 0.0], (n, 1))
+    m = flagger.red_flags
+    for s, flags in zip(PROHIBITION_ONLY, decide(PROHIBITION_ONLY, P_topic, P_status,
+                                                  m.topic.thresholds, m.status.thresholds)):
+        if prohibition_only(s):
+            assert all(st != "observed" for st, _ in flags.values()), s
+
+
+def test_lexicon_names_the_right_indicator():
+    assert "retention_of_identity_documents" in lexicon_indicators("The HR office kept the passports.")
+    assert "child_labour" in lexicon_indicators("Two 14-year-olds were working in the packing area.")
+    assert "excessive_overtime" in lexicon_indicators("Workers had no rest day for 21 consecutive days.")
+    assert lexicon_indicators("We sell frozen vegetables in Canada.") == []
+
+
+@pytest.mark.parametrize("text, indicator, status", [
+    ("Auditor observed that 12 of 40 workers' passports were held by the dormitory manager.",
+     "retention_of_identity_documents", "observed"),
+    ("Time records showed that sewing operators worked 78 hours in the week before shipment.",
+     "excessive_overtime", "observed"),
+    ("No child labour was found.", "child_labour", "none_found"),
+    ("We found no evidence of debt bondage at the farms we visited.", "debt_bondage", "none_found"),
+    ("Our Supplier Code of Conduct prohibits child labour.", "child_labour", "prohibited"),
+    ("Suppliers must not retain workers' passports.", "retention_of_identity_documents", "prohibited"),
+])
+def test_red_flag_status(flagger, text, indicator, status):
+    flags = flagger.predict_sentences([text])[0].red_flags
+    assert indicator in flags, flags
+    assert flags[indicator][0] == status
+    assert 0 < flags[indicator][1] <= 1
+
+
+@pytest.mark.parametrize("text", [
+    "The garment sector carries a risk of excessive overtime.",
+    "Migrant workers in palm oil plantations are particularly exposed to debt bondage.",
+    "Our training explains how to recognise passport retention and recruitment fees.",
+    "Corrective action: return all passports to workers within 14 days.",
+    "We sell frozen vegetables to supermarkets in Canada and the United States.",
+])
+def test_mentions_are_not_observed(flagger, text):
+    flags = flagger.predict_sentences([text])[0].red_flags
+    assert all(st != "observed" for st, _ in flags.values()), flags
+
+
+@pytest.mark.parametrize("text, status, label", [
+    ("In 2023 we trained 140 buyers on forced-labour indicators.", "implemented", "training"),
+    ("We will roll out forced-labour training to all buyers by 2026.", "commitment", "training"),
+    ("We do not currently have a grievance mechanism for supplier workers.", "negative", "grievance_mechanism"),
+    ("We have robust policies in place to address modern slavery.", "vague", "policies"),
+    ("We publish the names and addresses of our 212 tier-1 factories on our website.", "implemented",
+     "supply_chain_disclosure"),
+    ("All new supplier contracts now include modern slavery clauses and audit rights.", "implemented",
+     "supplier_contract_clauses"),
+    ("We have adopted the Employer Pays Principle, so no worker pays recruitment fees.", "implemented",
+     "recruitment_fees"),
+])
+def test_evidence_status_and_finer_labels(flagger, text, status, label):
+    f = flagger.predict_sentences([text])[0]
+    assert f.evidence_status == status, (f.evidence_status, f.evidence_probabilities)
+    assert label in f.labels, f.coverage
+    assert set(f.coverage) == set(DUE_DILIGENCE_LABELS)
+
+
+def test_predict_sentences_api_and_batch_consistency(flagger):
+    texts = FINDINGS + PROHIBITION_ONLY[:5]
+    batch = predict_sentences(texts, models_dir=MODELS)
+    single = [predict_sentences([t], models_dir=MODELS)[0] for t in texts]
+    assert [b.red_flags.keys() for b in batch] == [s.red_flags.keys() for s in single]
+    assert predict_sentences([], models_dir=MODELS) == []
+    js = batch[0].to_json()
+    assert js["red_flags"]["retention_of_identity_documents"]["status"] == "observed"
+
+
+def test_audit_report_pdf_end_to_end(flagger):
+    """A generated audit-report PDF through extraction and segmentation, then the models."""
+    import disclosure_nlp
+    from disclosure_nlp.testing.pdfs import render_pdf
+
+    filler = ("The audit was conducted over two days and covered production, warehouse and dormitory "
+              "areas of the site. ")
+    blocks = [
+        ("heading", "Social compliance audit report"),
+        ("para", "Site: Lotus Apparel Factory, Ho Chi Minh City, Vietnam. Audit type: semi-announced."),
+        ("para", filler * 6),
+        ("pagebreak",),
+        ("heading", "Freely chosen employment"),
+        ("para", "Auditor observed that 12 of 40 workers' passports were held by the dormitory manager. "
+                 "Corrective action: return all passports to workers within 14 days."),
+        ("pagebreak",),
+        ("heading", "Child labour"),
+        ("para", "The facility's recruitment policy prohibits the employment of children under 16. "
+                 "No child labour was found during the audit."),
+    ]
+    doc = disclosure_nlp.read(render_pdf(blocks, title="Audit report"))
+    texts = [s.text for s in doc.sentences]
+    flags = flagger.predict_sentences(texts)
+    by_text = {s.text: (s, f) for s, f in zip(doc.sentences, flags)}
+
+    passport = [t for t in texts if "passports were held" in t]
+    assert passport, texts
+    s, f = by_text[passport[0]]
+    assert s.page == 2
+    assert f.red_flags.get("retention_of_identity_documents", (None,))[0] == "observed"
+
+    policy = [t for t in texts if "policy prohibits" in t]
+    assert policy, texts
+    s, f = by_text[policy[0]]
+    assert s.page == 3
+    assert f.red_flags.get("child_labour", (None,))[0] == "prohibited"
+
+    none = [t for t in texts if t.startswith("No child labour")]
+    assert by_text[none[0]][1].red_flags.get("child_labour", (None,))[0] == "none_found"
+    # the corrective action names the practice but reports nothing observed
+    cap = [t for t in texts if t.startswith("Corrective action")]
+    assert all(st != "observed" for st, _ in by_text[cap[0]][1].red_flags.values())
+    # nowhere in the report is anything observed except the passport finding
+    observed = [t for t, f in zip(texts, flags) if any(st == "observed" for st, _ in f.red_flags.values())]
+    assert observed == passport
+
+
+def _forced(n: int, observed: float = 1.0):
+    """Topic probabilities flat at 0.5 and the status model saying `observed` with `observed`."""
+    import numpy as np
+
+    return np.full((n, len(RED_FLAGS)), 0.5), np.tile([observed, 0.0, 0.0], (n, 1))
+
+
+def test_guard_holds_under_the_shipped_decision_policy(flagger):
+    from disclosure_nlp.classify.red_flags import decide
+
+    m = flagger.red_flags
+    assert set(m.info.get("policy", {})) >= {"split_additive", "observed_min", "observed_min_without_lexicon"}
+    P_topic, P_status = _forced(len(PROHIBITION_ONLY))
+    for pol in (m.info["policy"], {"split_additive": True, "observed_min": 0.0,
+                                   "observed_min_without_lexicon": 0.0}):
+        for s, flags in zip(PROHIBITION_ONLY, decide(PROHIBITION_ONLY, P_topic, P_status, m.topic.thresholds,
+                                                      m.status.thresholds, policy=pol)):
+            if prohibition_only(s):
+                assert all(st != "observed" for st, _ in flags.values()), (s, pol)
+
+
+def test_policy_minimum_probabilities_for_observed():
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import decide
+
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3)
+    text = ["Auditor observed that 7 workers' passports were kept in the HR office safe."]
+    P_topic, P_status = _forced(1, observed=0.6)
+    assert decide(text, P_topic, P_status, t_topic, t_status)[0] == {
+        "retention_of_identity_documents": ("observed", 0.6 * 0.5)}
+    assert decide(text, P_topic, P_status, t_topic, t_status, policy={"observed_min": 0.7})[0] == {}
+    # no lexicon hit: the topic model alone must clear the stricter bar for `observed`
+    vague = ["Auditor observed several issues in the packing hall."]
+    assert decide(vague, P_topic, P_status, t_topic, t_status)[0]
+    assert decide(vague, P_topic, P_status, t_topic, t_status,
+                  policy={"observed_min_without_lexicon": 0.7})[0] == {}
+
+
+def test_policy_split_additive_names_one_indicator_per_finding():
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import decide
+
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3)
+    text = ["Non-compliance: 4 of 30 workers' passports were held by the agent; in addition, "
+            "the toilets in the dormitory had no running water."]
+    P_topic, P_status = _forced(1)
+    one = decide(text, P_topic, P_status, t_topic, t_status)[0]
+    two = decide(text, P_topic, P_status, t_topic, t_status, policy={"split_additive": True})[0]
+    assert len(one) == 1
+    assert set(two) == {"retention_of_identity_documents", "abusive_working_and_living_conditions"}
+    # without an additive connector a sentence keeps one indicator
+    single = ["Non-compliance: the agent held 4 passports, and workers paid for their own visas."]
+    assert len(decide(single, P_topic, P_status, t_topic, t_status, policy={"split_additive": True})[0]) == 1
+
+
+def test_lexicon_weak_words_give_way_to_specific_ones():
+    # "day off" alone is about rest days; next to leaving the premises it is about movement
+    assert lexicon_indicators("Workers had no day off in March.") == ["excessive_overtime"]
+    hits = lexicon_indicators("Workers needed a signed pass to leave the dormitory on their day off.")
+    assert "restriction_of_movement" in hits and "excessive_overtime" not in hits
+    assert "child_labour" in lexicon_indicators("One packer appeared to be about 14 years old.")

@@ -1,0 +1,136 @@
+"""The corpus this project wrote (corpora/) and the training of the red-flag / evidence / finer models."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from disclosure_nlp.classify.red_flags import DUE_DILIGENCE_LABELS, EVIDENCE_STATUSES, FLAG_STATUSES, RED_FLAGS
+from disclosure_nlp.corpus import read_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"
+SPLITS = ("train", "dev", "test")
+AIMS_DIR = ROOT.parent / "shared" / "data" / "aims"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return {s: read_jsonl(CORPORA / f"redflags_{s}.jsonl") for s in SPLITS}
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("build_corpus", CORPORA / "build_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_corpus_schema_counts_and_document_split(corpus):
+    docs = {s: {r.doc_id for r in recs} for s, recs in corpus.items()}
+    assert not docs["train"] & docs["test"] and not docs["train"] & docs["dev"] and not docs["dev"] & docs["test"]
+    flags, status, labels = Counter(), Counter(), Counter()
+    for recs in corpus.values():
+        by_doc: dict[str, list[int]] = {}
+        for r in recs:
+            by_doc.setdefault(r.doc_id, []).append(r.index)
+            for ind, st in (r.red_flags or {}).items():
+                assert ind in RED_FLAGS and st in FLAG_STATUSES
+                flags[(ind, st)] += 1
+            if r.evidence_status:
+                status[r.evidence_status] += 1
+            labels.update(r.labels)
+            assert r.source == "synthetic" and r.extra["register"] in ("statement", "audit")
+        for idx in by_doc.values():  # whole documents, sentences in order
+            assert idx == list(range(len(idx)))
+    for ind in RED_FLAGS:
+        for st in FLAG_STATUSES:
+            assert flags[(ind, st)] >= 60, (ind, st)
+    for st in EVIDENCE_STATUSES:
+        assert status[st] >= 60, st
+    for lab in DUE_DILIGENCE_LABELS:
+        assert labels[lab] >= 60, lab
+    assert sum((CORPORA / f"redflags_{s}.jsonl").stat().st_size for s in SPLITS) < 8 * 2**20
+
+
+def test_test_split_uses_templates_no_training_sentence_uses(corpus):
+    mod = _builder()
+
+    def components(recs):
+        out = set()
+        for r in recs:
+            for part in r.extra["template"].replace("+", "|").split("|"):
+                key, _, i = part.partition("#")
+                out.add(part) if i else None
+        return out
+
+    train, test = components(corpus["train"]), components(corpus["test"])
+    shared = train & test
+    # only items of very short lists are shared by all pools; everything else is pool-disjoint
+    assert mod.pool_of(0, 2) == "abc" and mod.pool_of(4, 10) == "b" and mod.pool_of(3, 10) == "c"
+    assert len(shared) <= 0.05 * len(test), sorted(shared)[:10]
+
+
+def test_generator_is_deterministic():
+    mod = _builder()
+    a, b = mod.build(n_docs=12), mod.build(n_docs=12)
+    assert a == b and len(a) > 100
+    on_disk = [json.loads(line) for line in (CORPORA / "redflags_train.jsonl").open(encoding="utf-8")]
+    first = [r for r in mod.build() if r["split"] == "train"][:50]
+    assert first == on_disk[:50]
+
+
+def test_hard_negatives_present(corpus):
+    recs = corpus["train"]
+    prohibited_passports = [r for r in recs if (r.red_flags or {}).get("retention_of_identity_documents") == "prohibited"]
+    assert prohibited_passports
+    mention_only = [r for r in recs if r.extra.get("mentions") and not r.red_flags]
+    assert len(mention_only) >= 500
+    training_plans = [r for r in recs if "training" in r.labels and r.evidence_status == "commitment"]
+    assert len(training_plans) >= 30
+
+
+@pytest.mark.slow
+def test_training_small_config(tmp_path):
+    """Honest, small configuration: a few documents, the real recipe, all three tasks."""
+    from disclosure_nlp.classify.red_flags import SentenceFlagger
+    from disclosure_nlp.train_flags import train_flag_model
+
+    for task in ("red_flags", "evidence_status", "due_diligence"):
+        cfg = tmp_path / f"{task}.yaml"
+        cfg.write_text(
+            f"name: {task}-small\ntask: {task}\nseed: 1\nfolds: 2\nmax_documents: 40\n"
+            f"data:\n  train: [{CORPORA / 'redflags_train.jsonl'}]\n  dev: [{CORPORA / 'redflags_dev.jsonl'}]\n"
+            f"  test: [{CORPORA / 'redflags_test.jsonl'}]\n"
+            f"aims:\n  root: {tmp_path / 'no-aims'}\n"
+            "model:\n  name: lexical\n  params: {C: 4.0, char: false}\n"
+            f"output: {tmp_path / 'models' / task}\n", encoding="utf-8")
+        m = train_flag_model(cfg, quiet=True)
+        assert m["task"] == task and "test" in m
+        card = (tmp_path / "models" / task / "MODEL_CARD.md").read_text(encoding="utf-8")
+        assert "Held-out corpus documents" in card
+    flagger = SentenceFlagger.load(tmp_path / "models")
+    f = flagger.predict_sentences(["Suppliers must not retain workers' passports."])[0]
+    assert all(st != "observed" for st, _ in f.red_flags.values())
+    rf = json.loads((tmp_path / "models" / "red_flags" / "metrics.json").read_text())
+    assert rf["test"]["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
+
+
+@pytest.mark.aims
+@pytest.mark.skipif(not (AIMS_DIR / "ca_negative_evidence.csv").is_file(),
+                    reason="needs ../shared/data/aims (AIMS.ca negative-evidence file)")
+def test_evidence_status_beats_aimscheck_on_real_canadian_data():
+    from disclosure_nlp.classify.red_flags import evidence_decisions, load_flagger
+    from disclosure_nlp.corpus import read_aims_csv
+    from disclosure_nlp.train_flags import negative_evidence_report
+
+    recs = read_aims_csv(AIMS_DIR / "ca_negative_evidence.csv")
+    ev = load_flagger(ROOT / "models").evidence
+    dec = evidence_decisions(ev.predict_proba([r.text for r in recs]), ev.thresholds)
+    rep = negative_evidence_report(recs, [d[0] == "negative" for d in dec])
+    assert rep["per_sentence"]["macro_f1"] > 0.678
+    assert rep["per_row"]["macro_f1"] > 0.678
