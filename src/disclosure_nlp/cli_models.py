@@ -24,7 +24,22 @@ def register(app: typer.Typer) -> None:
         """Train a sentence classifier from a config; writes the model, MODEL_CARD.md and metrics.json."""
         from .classify import ModelError
         from .train import TrainingError, load_config, train_from_config
+        from .train_flags import FlagTrainingError, is_flag_config, summary_line, train_flag_model
 
+        import yaml
+
+        try:
+            raw = yaml.safe_load(config.read_text(encoding="utf-8")) if config.is_file() else None
+        except yaml.YAMLError:
+            raw = None
+        if is_flag_config(raw):  # red_flags / evidence_status / due_diligence configs
+            try:
+                m = train_flag_model(config, quiet=quiet)
+            except (FlagTrainingError, CorpusError, ModelError) as exc:
+                _fail(str(exc))
+                return
+            typer.echo(f"saved {m['task']}: {summary_line(m)} [{m['train_seconds']:.0f} s]")
+            return
         try:
             cfg = load_config(config)
             metrics = train_from_config(cfg, quiet=quiet)
