@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_INPUT_ERROR = 2
+from .cli_common import EXIT_INPUT_ERROR, DocumentType, Jurisdiction, OcrMode, fail  # noqa: F401
 
 
 def _version(value: bool) -> None:
@@ -47,18 +47,6 @@ class Extractor(str, Enum):
     auto = "auto"
     pypdfium2 = "pypdfium2"
     pdfplumber = "pdfplumber"
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-def fail(message: str) -> "typer.Exit":
-    """Print one line on stderr; return the Exit to raise (exit code 2)."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(EXIT_INPUT_ERROR)
 
 
 def read_or_fail(path: Path, **kwargs):
@@ -104,19 +92,6 @@ class AnalyzeFormat(str, Enum):
     table = "table"
     json = "json"
     html = "html"
-
-
-class Jurisdiction(str, Enum):
-    uk = "uk"
-    au = "au"
-    ca = "ca"
-    california = "california"
-
-
-class DocumentType(str, Enum):
-    auto = "auto"
-    statement = "statement"
-    audit_report = "audit_report"
 
 
 def _analyzer(extractor: str = "auto", ocr: str = "auto"):

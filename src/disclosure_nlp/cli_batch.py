@@ -12,7 +12,8 @@ from pathlib import Path
 
 import typer
 
-EXIT_INPUT_ERROR = 2
+from .cli_common import DocumentType, Jurisdiction, OcrMode
+from .cli_common import fail as _fail
 
 
 class ResultFormat(str, Enum):
@@ -20,28 +21,6 @@ class ResultFormat(str, Enum):
     csv = "csv"
 
 
-class OcrMode(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-class DocumentType(str, Enum):
-    auto = "auto"
-    statement = "statement"
-    audit_report = "audit_report"
-
-
-class Jurisdiction(str, Enum):
-    uk = "uk"
-    au = "au"
-    ca = "ca"
-    us_ca = "us_ca"
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(EXIT_INPUT_ERROR)
 
 
 class RichProgress:

@@ -12,9 +12,7 @@ from pathlib import Path
 import typer
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
+from .cli_common import fail as _fail
 
 
 def register(app: typer.Typer) -> None:

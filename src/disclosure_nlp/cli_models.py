@@ -7,12 +7,13 @@ from pathlib import Path
 
 import typer
 
+from .cli_common import fail
+
 from .corpus import CorpusError
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+    raise fail(message)
 
 
 def register(app: typer.Typer) -> None:

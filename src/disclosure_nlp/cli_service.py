@@ -16,9 +16,7 @@ import typer
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
+from .cli_common import fail as _fail
 
 
 def _import_api():
