@@ -183,3 +183,21 @@ def test_detectors_on_plain_text():
     none = disclosure_nlp.read("We make bread. We sell it.")
     assert detect_jurisdiction(none) == (None, [])
     assert detect_document_type(none) == "statement"
+
+
+def test_a_requirement_backed_only_by_promises_is_partial_but_description_counts():
+    blocks = [
+        ("para", "This statement is made under section 54 of the Modern Slavery Act 2015."),
+        ("para", "We will introduce supplier training next year."),
+        ("para", "Harbour Metals Ltd is a UK company with 300 employees."),
+        ("para", "We aim to consider a review of our supply chains in due course."),
+    ]
+    only_promises = analyze(blocks, KeywordAnnotator({"supplier training": "c4_risk_mitigation"},
+                                                     status={"will introduce": "commitment"}))
+    verdicts = {v.requirement: v for v in only_promises.jurisdictions}
+    assert verdicts["uk_s54_5_f"].verdict == "partial" and "commitment" in verdicts["uk_s54_5_f"].reason
+    mixed = analyze(blocks + [("para", "We trained 40 buyers on forced labour risks.")],
+                    KeywordAnnotator({"supplier training": "c4_risk_mitigation", "trained 40 buyers": "c4_risk_mitigation"},
+                                     status={"will introduce": "commitment"}))
+    # the promise sits next to a plain report of what was done: that carries the requirement
+    assert {v.requirement: v for v in mixed.jurisdictions}["uk_s54_5_f"].verdict == "met"

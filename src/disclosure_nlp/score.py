@@ -182,7 +182,9 @@ def score_jurisdictions(
                 verdict, reason = "partial", "covers " + ", ".join(covered) + "; nothing found for " + ", ".join(lacking)
             else:
                 verdict, reason = "met", "covered by " + ", ".join(covered)
-                statuses = [e.status for e in evidence if e.status]
+                # weak only when every evidence sentence is a promise, boilerplate or a denial;
+                # a plain description (no status) or an implemented measure counts as reported
+                statuses = [e.status for e in evidence]
                 if statuses and all(s in ("commitment", "vague", "negative") for s in statuses):
                     verdict, reason = "partial", "only commitments, vague or negative statements: " + ", ".join(sorted(set(statuses)))
                 for label in covered:
