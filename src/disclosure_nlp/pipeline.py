@@ -11,7 +11,6 @@ PDF sandbox serialise themselves, and nothing else is shared between calls.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from .corpus import Context
 from .document import Document
 from .entities import document_entities
 from .limits import Limits
+from .paths import default_models_dir
 from .prediction import Prediction
 from .schema import DocumentScore, ModelInfo
 from .score import score_document
@@ -31,14 +31,6 @@ CRITERIA_MODEL_DIRS = ("criteria", "criteria-lexical")  # first one present wins
 
 class AnalyzerError(RuntimeError):
     """The Analyzer cannot be built (no models found, a model fails to load)."""
-
-
-def default_models_dir() -> Path:
-    """$DISCLOSURE_NLP_MODELS, else the repository's models/ next to src/."""
-    env = os.environ.get("DISCLOSURE_NLP_MODELS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "models"
 
 
 class Annotator(Protocol):

@@ -40,6 +40,7 @@ from .corpus import (
     read_corpus,
     sort_reading_order,
 )
+from .paths import repo_root
 from .evaluate import choose_thresholds, expected_calibration_error, fit_platt, report
 from .taxonomy import AIMS_CRITERIA, load_taxonomy
 
@@ -82,13 +83,6 @@ class TrainConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def _repo_root(start: Path) -> Path:
-    for p in [start, *start.parents]:
-        if (p / "pyproject.toml").is_file():
-            return p
-    return Path.cwd()
-
-
 def load_config(path: str | Path) -> TrainConfig:
     path = Path(path)
     if not path.is_file():
@@ -99,7 +93,7 @@ def load_config(path: str | Path) -> TrainConfig:
         raise TrainingError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(raw, dict):
         raise TrainingError(f"{path}: expected a mapping at the top level")
-    root = _repo_root(path.resolve().parent)
+    root = repo_root(path.resolve().parent)
     data = raw.get("data") or {}
     data_root_raw = os.environ.get(DATA_ENV) or data.get("root", "../shared/data/aims")
     data_root = Path(data_root_raw)
@@ -445,7 +439,7 @@ def model_card(cfg: TrainConfig, metrics: dict[str, Any], out: Path) -> str:
     else:
         fitted_on = "out-of-fold predictions grouped by statement"
     try:
-        config_shown = cfg.source.resolve().relative_to(_repo_root(cfg.source.resolve().parent)).as_posix()
+        config_shown = cfg.source.resolve().relative_to(repo_root(cfg.source.resolve().parent)).as_posix()
     except (ValueError, AttributeError):
         config_shown = cfg.source.name if cfg.source else "?"
     lines = [

@@ -41,6 +41,7 @@ from .classify.red_flags import (
     evidence_decisions,
 )
 from .corpus import AnnotatedSentence, CorpusError, read_aims_csv, read_jsonl, sort_reading_order
+from .paths import repo_root
 
 TASKS = ("red_flags", "evidence_status", "due_diligence")
 AIMSCHECK_REFERENCE = {"negative_evidence_macro_f1_ca": 0.678,
@@ -75,13 +76,6 @@ def is_flag_config(raw: dict) -> bool:
     return isinstance(raw, dict) and raw.get("task") in TASKS
 
 
-def _root(start: Path) -> Path:
-    for p in [start, *start.parents]:
-        if (p / "pyproject.toml").is_file():
-            return p
-    return Path.cwd()
-
-
 def load_flag_config(path: str | Path) -> FlagConfig:
     path = Path(path)
     if not path.is_file():
@@ -89,7 +83,7 @@ def load_flag_config(path: str | Path) -> FlagConfig:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not is_flag_config(raw):
         raise FlagTrainingError(f"{path}: 'task' must be one of {', '.join(TASKS)}")
-    root = _root(path.resolve().parent)
+    root = repo_root(path.resolve().parent)
 
     def p(x: str) -> Path:
         q = Path(x)

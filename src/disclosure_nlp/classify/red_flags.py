@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..corpus import Context
+from ..paths import default_models_dir
 from .base import ModelError, SentenceClassifier
 from .dd_rules import rule_labels
 from .flag_rules import lexicon_indicators, prohibition_only
@@ -45,15 +46,6 @@ DUE_DILIGENCE_LABELS: tuple[str, ...] = (
     "supplier_contract_clauses", "supply_chain_disclosure", "recruitment_fees",
 )
 META_FILE = "red_flags.json"
-
-
-def default_models_dir() -> Path:
-    """`models/` of the repository this package is installed from (editable install or checkout)."""
-    here = Path(__file__).resolve()
-    for p in here.parents:
-        if (p / "models").is_dir() and (p / "pyproject.toml").is_file():
-            return p / "models"
-    return Path.cwd() / "models"
 
 
 @dataclass
