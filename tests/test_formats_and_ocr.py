@@ -24,7 +24,8 @@ SCANNED_BLOCKS = [
 
 
 def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, " ".join(a.split()), " ".join(b.split())).ratio()
+    # autojunk=False: its popularity heuristic distorts ratios of strings over 200 characters
+    return difflib.SequenceMatcher(None, " ".join(a.split()), " ".join(b.split()), autojunk=False).ratio()
 
 
 @needs_tesseract

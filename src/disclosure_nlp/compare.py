@@ -38,7 +38,7 @@ def _statuses(score: DocumentScore, status: str) -> list[str]:
 
 
 def _similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+    return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
 
 
 def compare_scores(old: DocumentScore, new: DocumentScore) -> Comparison:
