@@ -29,7 +29,6 @@ gives up on it (KilledWorker); a hang is bounded only by the sandbox's parse lim
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -44,6 +43,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from .document import Document
 
 # Kept light on purpose: worker processes set thread limits before numpy / the models are imported.
 
@@ -1149,7 +1150,7 @@ def run_batch(
                         if it.size > max_bytes:
                             it.error = ("too_large", f"the file is {it.size:,} bytes; the limit is {max_bytes:,}")
                         else:
-                            it.sha256 = hashlib.sha256(it.read_bytes()).hexdigest()
+                            it.sha256 = Document.hash_bytes(it.read_bytes())
                             key = analysis_key(it.sha256, jurisdiction or it.jurisdiction, document_type)
                     except (OSError, KeyError, zipfile.BadZipFile) as exc:
                         it.error = ("unreadable", _one_line(f"cannot read {it.source}: {exc}"))

@@ -49,9 +49,8 @@ class Extractor(str, Enum):
     pdfplumber = "pdfplumber"
 
 
-def read_or_fail(path: Path, **kwargs):
-    """disclosure_nlp.read, turning input errors into one line and exit code 2."""
-    from . import read
+def on_file_or_fail(path: Path, work):
+    """`work(path)`, turning a missing file, a folder or an input error into one line and exit 2."""
     from .errors import DocumentError
 
     if not path.exists():
@@ -59,11 +58,18 @@ def read_or_fail(path: Path, **kwargs):
     if path.is_dir():
         raise fail(f"{path}: is a directory, not a document")
     try:
-        return read(path, **kwargs)
+        return work(path)
     except DocumentError as exc:
         raise fail(f"{path.name}: {exc}")
     except OSError as exc:
         raise fail(f"{path}: {exc.strerror or exc}")
+
+
+def read_or_fail(path: Path, **kwargs):
+    """disclosure_nlp.read, turning input errors into one line and exit code 2."""
+    from . import read
+
+    return on_file_or_fail(path, lambda p: read(p, **kwargs))
 
 
 @app.command()
@@ -104,18 +110,7 @@ def _analyzer(extractor: str = "auto", ocr: str = "auto"):
 
 
 def _analyze_or_fail(analyzer, path: Path, jurisdiction: str | None, document_type: str):
-    from .errors import DocumentError
-
-    if not path.exists():
-        raise fail(f"{path}: no such file")
-    if path.is_dir():
-        raise fail(f"{path}: is a directory, not a document")
-    try:
-        return analyzer.analyze(path, jurisdiction=jurisdiction, document_type=document_type)
-    except DocumentError as exc:
-        raise fail(f"{path.name}: {exc}")
-    except OSError as exc:
-        raise fail(f"{path}: {exc.strerror or exc}")
+    return on_file_or_fail(path, lambda p: analyzer.analyze(p, jurisdiction=jurisdiction, document_type=document_type))
 
 
 def _emit(text: str, out: Path | None) -> None:
