@@ -147,6 +147,7 @@ def test_prohibition_guard_rules():
     assert guard_prohibition("Our code prohibits the retention of passports.", "observed") == "prohibited"
     assert guard_prohibition("Suppliers must not charge recruitment fees.", "observed") == "prohibited"
     assert guard_prohibition("Despite a policy that prohibits it, auditors found passports held by managers.", "observed") == "observed"
+    assert guard_prohibition("No evidence of passport retention was found.", "observed") == "none_found"
     assert guard_prohibition("Workers' passports were held by the employer.", "observed") == "observed"
 
 

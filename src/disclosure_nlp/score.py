@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from .document import Document
+from .classify.flag_rules import guard_status
 from .entities import EntityReport, countries
 from .prediction import Prediction
 from .schema import (
@@ -212,20 +213,11 @@ HIGH_SEVERITY = {
     "child_labour", "isolation", "intimidation_and_threats",
 }
 # A sentence that forbids a practice never raises an observed red flag, whatever a model says.
-PROHIBITION = re.compile(
-    r"\b(prohibit\w*|forbid\w*|must not|shall not|may not|not (?:be )?(?:permitted|allowed|tolerated)|"
-    r"zero[- ]tolerance|do(?:es)? not (?:tolerate|permit|allow|accept)|will not (?:tolerate|accept|work with)|"
-    r"never (?:be )?(?:permitted|allowed|tolerated)|is banned|are banned|bans?)\b",
-    re.I,
-)
-_FINDING = re.compile(r"\b(found|observed|identified|noted|confirmed|reported that|revealed|interviews? (?:showed|revealed))\b", re.I)
-
-
 def guard_prohibition(text: str, status: str) -> str:
-    """observed -> prohibited when the sentence only forbids the practice (no finding verb)."""
-    if status == "observed" and PROHIBITION.search(text) and not _FINDING.search(text):
-        return "prohibited"
-    return status
+    """The zero-tolerance rules of `classify.flag_rules` applied once more at scoring time, so a
+    prediction from any model obeys them: `observed` becomes `prohibited` on a sentence that only
+    states a rule, and `none_found` on one that only reports an absence."""
+    return guard_status(text, status)
 
 
 def score_red_flags(doc: Document, preds: list[Prediction], taxonomy: Taxonomy) -> list[RedFlag]:

@@ -39,7 +39,8 @@ _NORM = re.compile(
 # Finding / incident wording: something was seen, reported, recorded or admitted.
 _FINDING = re.compile(
     r"""\b(
-        observed | noted\s+that | found\s+that | was\s+found | were\s+found | revealed | uncovered |
+        observed | noted\s+that | found\s+that |
+        (auditors?|assessors?|inspectors?|investigators?|we|team|investigation|review|audit|interviews?)\s+(found|identified|confirmed|noted|saw)\b | was\s+found | were\s+found | revealed | uncovered |
         discovered | identified\s+(that|two|\d+|a\s+case|one\s+case|an?\s+instance|cases?\s+(of|where|in)) |
         established\s+that | confirmed\s+(that|:) | showed\s+that | showed\s+\w+ | indicated\s+that |
         stated\s+that | reported\s+(that|being|having) | said\s+(that|they|the|he|she) | told\s+(that|them|us|workers|the\s+auditor) |
@@ -68,6 +69,64 @@ def has_finding_cue(text: str) -> bool:
 def prohibition_only(text: str) -> bool:
     """True when the sentence only prohibits or requires: it must never yield an observed flag."""
     return is_norm(text) and not has_finding_cue(text)
+
+
+# Absence wording: the sentence reports that something was NOT found ("no evidence of...", "no
+# findings related to ... were raised", "did not identify ..."). A sentence that only reports an
+# absence is never `observed`; and `none_found` needs such wording ("passports were found in the
+# safe" is a finding, not an absence, however much "were found" looks like "none were found").
+_ABSENCE = re.compile(
+    r"""\b(
+        no\s+(evidence|findings?|indications?|instances?|cases?|incidents?|signs?|reports?|issues?|
+              concerns?|non[\s-]?conformit(y|ies)|non[\s-]?complian\w+|violations?|breaches|allegations?|
+              occurrences?)\b |
+        (found|identified|revealed|detected|observed|noted|reported|recorded|showed|raised|uncovered)\s+
+            (no|none|nothing)\b |
+        (not|never)\s+(been\s+)?(found|identified|observed|detected|noted|reported|recorded|uncovered|seen)\b |
+        (did|does|do|has|have|had)\s+not\s+(find|identify|reveal|observe|detect|see|uncover|record|indicate|show)\b |
+        (is|are|was|were|not)\s+(not\s+)?aware\s+of\s+(any|no)\b | none\s+of\s+the\b | nothing\s+(was|were|to\s+suggest)\b |
+        no\s+[\w\s'-]{1,60}?\b(was|were|has\s+been|have\s+been)\s+(found|identified|observed|detected|noted|
+            raised|reported|recorded|seen|uncovered)\b |
+        free\s+(of|from)\b | conforms?\b | compliant\s*: | (zero|nil)\s+(cases|instances|incidents|findings)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NEGATION = re.compile(r"\b(no|not|none|never|nothing|without|neither|nor|zero|nil|free\s+(of|from))\b|n't\b",
+                       re.IGNORECASE)
+
+
+def reports_absence(text: str) -> bool:
+    """The sentence says a practice was not found ("no evidence of ...", "did not identify ...")."""
+    return bool(_ABSENCE.search(text))
+
+
+def absence_only(text: str) -> bool:
+    """Reports an absence and no finding with a positive verb: it must never yield `observed`."""
+    return reports_absence(text) and not _POSITIVE_FINDING.search(text)
+
+
+# finding verbs that survive an absence elsewhere in the sentence ("no action was taken after the
+# auditor found that passports were held" still reports the passports)
+_POSITIVE_FINDING = re.compile(
+    r"\b(found|noted|established|confirmed|showed|revealed|stated|reported|admitted|discovered)\s+that\b(?![^.;]{0,40}\b(no|not|none)\b)",
+    re.IGNORECASE)
+
+
+def guard_status(text: str, status: str) -> str:
+    """The two zero-tolerance rules on a predicted status: `observed` becomes `prohibited` on a
+    sentence that only states a rule, and `none_found` on one that only reports an absence."""
+    if status != "observed":
+        return status
+    if prohibition_only(text):
+        return "prohibited"
+    if absence_only(text):
+        return "none_found"
+    return status
+
+
+def can_be_none_found(text: str) -> bool:
+    """`none_found` needs some negation in the sentence (no, not, none, never, without, free of)."""
+    return bool(_NEGATION.search(text))
 
 
 # Indicator lexicon, written from the ILO indicator definitions. It only *rescues* a sentence the
@@ -112,17 +171,43 @@ _LEXICON_SRC: dict[str, str] = {
                     r"\b1[0-7]-year-olds?\b|young workers?|juvenile|school (hours|age)|age verification|below the (legal )?(minimum )?age|"
                     r"(appeared|looked|seemed) to be (about |around |aged )?1[0-7]\b|(about|around) 1[0-7] years|\bminors?\b",
 }
+# Decisive vocabulary: wording that settles the indicator whatever else the sentence mentions. By
+# the ILO definitions, unpaid overtime is a wage finding (not an hours one), a 16-year-old on night
+# shifts with chemicals is child labour (not only a conditions finding), being let out only once a
+# month is restricted movement, and a wage promise that was broken is deception.
+_STRONG_SRC: dict[str, str] = {
+    "child_labour": r"\bchild(ren)?\b|under-?age|\baged? 1[0-7]\b|\b1[0-7]-year-olds?\b|\bminors?\b|"
+                    r"below the (legal )?(minimum )?(working )?age|under (the age of )?1[4-8]\b|"
+                    r"(appeared|looked|seemed) to be (about |around |aged )?1[0-7]\b|(about|around) 1[0-7] years",
+    "withholding_of_wages": r"unpaid|(had|has|have) not (been )?paid|(was|were|had|has|have) not been paid|"
+                            r"withh(e|o)ld\w* (their |the |workers' )?(wages|pay|salar\w*)|"
+                            r"(wages|pay|salar\w*) (were |was |had been )?(delayed|withheld|held back|not paid)|"
+                            r"months? of (unpaid )?(wages|salary|pay)|back pay|outstanding (wages|salar\w*)",
+    "restriction_of_movement": r"not (allowed|permitted|free) to (leave|go out|go ashore|go to town)|"
+                               r"(allowed|permitted) (to leave|out|into town|to go (out|into town|to town))\b[^.;]{0,30}\bonly\b|"
+                               r"only (allowed|permitted) (to leave|out|into town|to go)|lock(ed)? (in|inside)|"
+                               r"prevented from leaving|could not leave the",
+    "deception": r"(were|was) (told|promised) [^.;]{0,100}\bbut\b|promised [^.;]{0,80}\b(but|instead|yet)\b|"
+                 r"contract substitution|(replaced|substituted) contracts?|differed from what",
+    "abuse_of_vulnerability": r"(spoke|speak|speaking) only \w+|only spoke \w+|no information (about|on) their rights|"
+                              r"undocumented|without (valid )?(work |residence )?permits?|irregular (immigration )?status",
+}
 # Weak vocabulary: words that name an indicator only when nothing more specific is there ("on their
 # day off" is about a rest day when the sentence is about hours, about leaving when it is about a gate).
 _WEAK_SRC: dict[str, str] = {
     "excessive_overtime": r"rest days?|days? off",
 }
 LEXICON: dict[str, re.Pattern] = {k: re.compile(rf"\b({v})", re.IGNORECASE) for k, v in _LEXICON_SRC.items()}
+STRONG_LEXICON: dict[str, re.Pattern] = {k: re.compile(rf"\b({v})", re.IGNORECASE) for k, v in _STRONG_SRC.items()}
 WEAK_LEXICON: dict[str, re.Pattern] = {k: re.compile(rf"\b({v})", re.IGNORECASE) for k, v in _WEAK_SRC.items()}
 
 
 def lexicon_indicators(text: str) -> list[str]:
-    """Indicators whose vocabulary appears in the sentence (ILO-definition lexicon); the weak
-    vocabulary counts only when no indicator's specific vocabulary does."""
+    """Indicators whose vocabulary appears in the sentence (ILO-definition lexicon): the decisive
+    vocabulary when any is there, else the ordinary one; the weak vocabulary counts only when no
+    indicator's specific vocabulary does."""
+    strong = [k for k, rx in STRONG_LEXICON.items() if rx.search(text)]
+    if strong:
+        return strong
     hits = [k for k, rx in LEXICON.items() if rx.search(text)]
     return hits or [k for k, rx in WEAK_LEXICON.items() if rx.search(text)]

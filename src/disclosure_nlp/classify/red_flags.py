@@ -31,7 +31,7 @@ from ..corpus import Context
 from ..paths import default_models_dir
 from .base import ModelError, SentenceClassifier
 from .dd_rules import rule_labels
-from .flag_rules import lexicon_indicators, prohibition_only
+from .flag_rules import absence_only, can_be_none_found, has_finding_cue, lexicon_indicators, prohibition_only, reports_absence
 
 RED_FLAGS: tuple[str, ...] = (
     "abuse_of_vulnerability", "deception", "restriction_of_movement", "isolation",
@@ -112,6 +112,11 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     "split_additive": False,  # "...; in addition, ..." names a second finding: one indicator per part
     "observed_min": 0.0,  # `observed` needs at least this status probability, else no flag
     "observed_min_without_lexicon": 0.0,  # `observed` with no lexicon hit needs this topic probability
+    "absence_guard": True,  # `observed` on a sentence that only reports an absence -> none_found
+    # `none_found` without absence wording: "off" (kept), "negation" (needs a negation word),
+    # "absence" (needs absence wording such as "no evidence of"); vetoed -> the next status, or
+    # `observed` when the sentence carries a finding cue ("were found in the safe")
+    "none_found_check": "off",
 }
 
 # Connectors that join two separate findings in one sentence (audit reports do this a lot).
@@ -149,8 +154,22 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
         if len(ok_status):
             s = int(ok_status[np.argmax(P_status[i, ok_status])])
             status = FLAG_STATUSES[s]
+            check = pol["none_found_check"]
+            if status == "none_found" and check != "off" and not (
+                    reports_absence(text) if check == "absence" else can_be_none_found(text)):
+                rest = [k for k in ok_status if FLAG_STATUSES[k] != "none_found"]
+                if rest:
+                    s = int(max(rest, key=lambda k: P_status[i, k]))
+                elif has_finding_cue(text):
+                    s = FLAG_STATUSES.index("observed")
+                else:
+                    out.append(flags)
+                    continue
+                status = FLAG_STATUSES[s]
             if guard and status == "observed" and prohibition_only(text):
                 status, s = "prohibited", FLAG_STATUSES.index("prohibited")
+            if guard and pol["absence_guard"] and status == "observed" and absence_only(text):
+                status, s = "none_found", FLAG_STATUSES.index("none_found")
             if status == "observed" and P_status[i, s] < pol["observed_min"]:
                 out.append(flags)
                 continue
