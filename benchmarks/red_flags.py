@@ -72,6 +72,15 @@ def run(models_dir: Path | None = None) -> dict:
     out["due_diligence"] = {"combine": combine, **multilabel_report(
         dd_matrix(test), dd_predict(flagger.due_diligence, texts, combine), DUE_DILIGENCE_LABELS)}
 
+    # independently written sets (corpora/independent): wording far from the templates
+    out["independent"] = {}
+    for f in sorted((ROOT / "corpora" / "independent").glob("redflags_independent_*.jsonl")):
+        recs = read_files([f])
+        rep = red_flag_report(recs, [p.red_flags for p in flagger.predict_sentences([r.text for r in recs])])
+        out["independent"][f.stem] = {"sentences": len(recs), "documents": len({r.doc_id for r in recs}),
+                                      **{k: rep[k] for k in ("per_status", "per_indicator_any_status",
+                                                             "zero_tolerance")}}
+
     pro = _prohibition_set()
     pro_pred = flagger.predict_sentences(pro)
     out["zero_tolerance_test_set"] = {
@@ -128,6 +137,12 @@ def _print(res: dict) -> None:
           f"corpus prohibition sentences, {zt['observed']}/{zt['sentences']} test-suite prohibition sentences "
           f"({zt['prohibited']} recognised as prohibited), {z['observed_on_mention_only_sentences']}/"
           f"{z['mention_only_sentences']} mention-only sentences")
+    for name, ind in res.get("independent", {}).items():
+        print(f"\n{name} (independently written, {ind['sentences']} sentences, {ind['documents']} documents):")
+        for k, m in ind["per_status"].items():
+            print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
+        print(f"  observed on prohibition-only sentences: "
+              f"{ind['zero_tolerance']['observed_on_prohibition_sentences']}/{ind['zero_tolerance']['prohibition_sentences']}")
     ev = res["evidence_status"]
     print(f"\nevidence status (held-out corpus, 4-way): macro-F1 {ev['macro_f1']}, accuracy {ev['accuracy']}")
     for k, m in ev["per_status"].items():

@@ -1093,6 +1093,35 @@ AUDIT_HEADINGS = {
 # sentence builders
 # =================================================================================================
 
+# Second batch of templates (corpus v2), kept as data in corpora/templates/: more finding clauses,
+# none-found and policy sentences per indicator, and more frames. Appended after the first batch,
+# so `pool_of` spreads them over train / dev / test like the others.
+TEMPLATES = HERE / "templates"
+
+
+def _extend_from_templates() -> None:
+    for name in ("red_flags_extra_a.json", "red_flags_extra_b.json"):
+        for ind, parts in json.loads((TEMPLATES / name).read_text(encoding="utf-8")).items():
+            for kind, items in parts.items():
+                FLAGS[ind][kind].extend(items)
+    frames = json.loads((TEMPLATES / "frames_extra.json").read_text(encoding="utf-8"))
+    OBS_AUDIT.extend((f, [], None) for f in frames["obs_audit"])
+    OBS_STATEMENT.extend((f, [], None) for f in frames["obs_statement"])
+    NF_NP.extend((f, [], "negative") for f in frames["nf_np"])
+    MENTION.extend((f, [], None) for f in frames["mention"])
+    DESCRIPTIVE_AUDIT.extend(frames["descriptive_audit"])  # audit scope and method: hard negatives
+    # measures in place stated with "no" / "now" (not negative evidence, not a plan)
+    for key, items in frames["specific"].items():
+        status, label = key.split("|")
+        SPECIFIC.setdefault((status, label), []).extend(items)
+
+
+_extend_from_templates()
+
+
+_NEGATED = re.compile(r"\b(no|not|none|never|nothing|without|neither|nor)\b|n't\b", re.IGNORECASE)
+
+
 def _ing(base: str) -> str:
     """'train all buyers' -> 'training all buyers' (first verb only; good enough for our phrases)."""
     verb, _, rest = base.partition(" ")
@@ -1190,7 +1219,10 @@ class Writer:
     def none_found(self, ind: str) -> None:
         if self.rng.random() < 0.25:
             key, sent = self.pick(f"{ind}/nf", FLAGS[ind]["nf"])
-            self.emit(self.filler.fill(sent), key, [], "negative", {ind: "none_found"}, [ind])
+            # "no X was identified" is negative evidence; a check stated positively ("payroll
+            # records showed full and on-time payment") reports a measure carried out
+            status = "negative" if _NEGATED.search(sent) else "implemented"
+            self.emit(self.filler.fill(sent), key, [], status, {ind: "none_found"}, [ind])
             return
         fkey, (frame, labels, status) = self.pick("nf_frame", NF_NP)
         pkey, np_ = self._np(ind)
@@ -1345,7 +1377,7 @@ def audit_doc(w: Writer, decks: dict, rng: random.Random) -> None:
         w.measure(decks["label"].draw(), "commitment")
 
 
-def build(n_docs: int = 340, seed: int = SEED) -> list[dict]:
+def build(n_docs: int = 680, seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
     records: list[dict] = []
     split_of = []

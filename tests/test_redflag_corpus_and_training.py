@@ -54,7 +54,8 @@ def test_corpus_schema_counts_and_document_split(corpus):
         assert status[st] >= 60, st
     for lab in DUE_DILIGENCE_LABELS:
         assert labels[lab] >= 60, lab
-    assert sum((CORPORA / f"redflags_{s}.jsonl").stat().st_size for s in SPLITS) < 8 * 2**20
+    # 680 documents since corpus v2 (twice as many samples of each template: steadier scores)
+    assert sum((CORPORA / f"redflags_{s}.jsonl").stat().st_size for s in SPLITS) < 12 * 2**20
 
 
 def test_test_split_uses_templates_no_training_sentence_uses(corpus):

@@ -62,6 +62,7 @@ class FlagConfig:
     test_files: list[Path]
     output: Path
     dev_files: list[Path] = field(default_factory=list)
+    independent_files: list[Path] = field(default_factory=list)  # scored only, never used for choices
     seed: int = 13
     folds: int = 5
     max_documents: int | None = None
@@ -100,6 +101,7 @@ def load_flag_config(path: str | Path) -> FlagConfig:
         model_params=dict(model.get("params") or {}), train_files=[p(f) for f in data["train"]],
         test_files=[p(f) for f in data.get("test") or []],
         dev_files=[p(f) for f in data.get("dev") or []],
+        independent_files=[p(f) for f in data.get("independent") or []],
         output=p(raw.get("output", f"models/{raw['task']}")), seed=int(raw.get("seed", 13)),
         folds=int(raw.get("folds", 5)), max_documents=raw.get("max_documents"),
         aims_dir=p(aims_dir), aims_train=bool(aims.get("train", False)),
@@ -443,6 +445,12 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
                                        if k in ("per_status", "zero_tolerance")}
         out["test_default_policy"] = {k: v for k, v in red_flag_report(test, preds_default).items()
                                       if k in ("per_status", "zero_tolerance")}
+    if cfg.independent_files:
+        out["independent"] = {}
+        for f in cfg.independent_files:
+            recs = read_files([f])
+            rep = red_flag_report(recs, model.predict([r.text for r in recs]))
+            out["independent"][f.name] = {k: rep[k] for k in ("sentences", "per_status", "zero_tolerance")}
     model.info["trained"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     model.save(cfg.output)
     return out
@@ -450,7 +458,8 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
 
 # Grid of decision policies tried on the dev documents (see red_flags.DEFAULT_POLICY).
 POLICY_GRID = {"split_additive": (False, True), "observed_min": (0.0, 0.3, 0.5, 0.7),
-               "observed_min_without_lexicon": (0.0, 0.5, 0.7, 0.9)}
+               "observed_min_without_lexicon": (0.0, 0.5, 0.7, 0.9),
+               "none_found_check": ("off", "negation", "absence")}
 
 
 def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status) -> tuple[dict, dict]:
@@ -468,7 +477,7 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status) -> tuple[dic
         p, r = o["precision"], o["recall"]
         f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
         ok = rep["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
-        strict = (pol["observed_min"], pol["observed_min_without_lexicon"])
+        strict = (pol["observed_min"], pol["observed_min_without_lexicon"], pol["none_found_check"] == "off")
         tried.append(((ok, round(f05, 4), strict), pol, rep, f05))
     best = max(tried, key=lambda t: t[0])
     _, pol, rep, f05 = best
@@ -650,14 +659,17 @@ _PURPOSE = {
                   "status: `observed` (an audit finding or an incident), `prohibited` (a policy, code "
                   "or contract forbids it) or `none_found` (\"no evidence of ... was found\"). Two "
                   "lexical classifiers - `topic/` (which indicator a sentence is about) and `status/` "
-                  "(which status, if any) - and two rules of `disclosure_nlp.classify.flag_rules`: an "
+                  "(which status, if any) - and the rules of `disclosure_nlp.classify.flag_rules`: an "
                   "indicator lexicon written from the ILO definitions proposes indicators and the topic "
-                  "model ranks them (one indicator per sentence, or one per part when a sentence joins "
-                  "two findings with 'in addition'; this beat 'every indicator above threshold' on the "
-                  "dev documents), and a sentence that only states a rule is never `observed` (zero "
-                  "tolerance). `observed` must also pass minimum status / topic probabilities; this "
-                  "decision policy is chosen on the dev documents (best F0.5 of `observed`, precision "
-                  "weighing double) and stored in `red_flags.json`."),
+                  "model ranks them (decisive wording - an age under 18, unpaid pay, a broken wage "
+                  "promise - settles the indicator; one indicator per sentence, or one per part when a "
+                  "sentence joins two findings with 'in addition'; this beat 'every indicator above "
+                  "threshold' on the dev documents); a sentence that only states a rule is never "
+                  "`observed`, and one that only reports an absence ('no findings related to ... were "
+                  "raised') is `none_found`, never `observed` (zero tolerance). `observed` must also pass "
+                  "minimum status / topic probabilities, and `none_found` may be required to carry a "
+                  "negation; this decision policy is chosen on the dev documents (best F0.5 of "
+                  "`observed`, precision weighing double) and stored in `red_flags.json`."),
     "evidence_status": ("Evidence status of a sentence: `implemented` (done, in place), `commitment` "
                         "(planned, promised, corrective action to come), `negative` (not in place, not "
                         "done, nothing identified) or `vague` (boilerplate). One-vs-rest lexical "
@@ -730,6 +742,10 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
                           f"{ng['per_status']['observed']['precision']:.3f}, `observed` on "
                           f"{ng['zero_tolerance']['observed_on_prohibition_sentences']} prohibition-only "
                           "sentences.", ""]
+            for name, ind in (m.get("independent") or {}).items():
+                lines += [f"Independently written set `{name}` ({ind['sentences']} sentences by team members "
+                          "who saw neither the templates nor the models; see corpora/README.md):", ""]
+                lines += _table(ind["per_status"], "status (micro over indicators)") + [""]
             lines += _table(t["per_indicator_any_status"], "indicator (any status)")
             lines += ["", "Per indicator and status:", ""] + _table(t["per_indicator_status"], "indicator:status")
         elif cfg.task == "evidence_status":
