@@ -299,3 +299,47 @@ def test_lexical_on_a_real_aims_subset(tmp_path):
     P = clf.predict_proba([r.text for r in test], context_windows(test, 30))
     rep = report(label_matrix(test, LABELS), P, np.full(len(LABELS), 0.5), LABELS)
     assert rep["macro_f1_shared_criteria"] > 0.3, rep["macro_f1_shared_criteria"]
+
+
+def test_lexical_context_block_reads_the_neighbouring_words():
+    """With `context_weight`, the words around a sentence count: a bare name is a signature
+    after "signed by the director", not after a product list; without it both score the same."""
+    from disclosure_nlp.corpus import Context
+
+    first = ["Alex", "Sam", "Jordan", "Robin", "Taylor", "Morgan", "Casey", "Jamie", "Riley", "Drew"]
+    last = ["Smith", "Lee", "Brown", "Garcia", "Nguyen", "Khan", "Martin", "Rossi", "Silva", "Cohen"]
+    names = [f"{a} {b}" for a in first for b in last]
+    sign = Context(left="This statement was signed by the director of the company", right="Managing Director")
+    other = Context(left="Our stores sell clothing, shoes and accessories made by suppliers", right="Retail")
+    texts, ctx, y = [], [], []
+    for i, n in enumerate(names):
+        texts.append(n)
+        ctx.append(sign if i % 2 == 0 else other)
+        y.append(1 if i % 2 == 0 else 0)
+    Y = np.zeros((len(texts), len(LABELS)), dtype=int)
+    Y[:, LABELS.index("signature")] = y
+    j = LABELS.index("signature")
+    for weight, differs in ((0.5, True), (0.0, False)):
+        clf = get_classifier("lexical", LABELS, seed=0, context_weight=weight)
+        clf.fit(texts, ctx, Y)
+        p_sign, p_other = clf.predict_raw(["Chris Patel", "Chris Patel"], [sign, other])[:, j]
+        assert bool(p_sign > p_other + 0.2) == differs, (weight, p_sign, p_other)
+
+
+def test_shared_analysis_gives_the_same_scores_and_is_released(trained, data):
+    """Inside `shared_analysis()` lexical models reuse each sentence's n-grams: same numbers, and
+    nothing kept once the block ends."""
+    from disclosure_nlp.classify import lexical
+
+    _, test = data
+    texts, ctx = [r.text for r in test], context_windows(test, 30)
+    clf = trained("lexical")
+    other = get_classifier("lexical", LABELS, seed=1, C=1.0)
+    other.fit(texts, ctx, label_matrix(test, LABELS))  # a second vocabulary over the same texts
+    plain = [clf.predict_raw(texts, ctx), other.predict_raw(texts, ctx)]
+    with lexical.shared_analysis():
+        shared = [clf.predict_raw(texts, ctx), other.predict_raw(texts, ctx)]
+        assert lexical._LOCAL.cache  # filled by the first model, read by the second
+    for a, b in zip(plain, shared):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert lexical._LOCAL.cache is None

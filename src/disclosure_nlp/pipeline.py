@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import __version__, read
+from .classify.lexical import shared_analysis
 from .corpus import Context
 from .document import Document
 from .entities import document_entities
@@ -141,8 +142,9 @@ class Analyzer:
             left, right = doc.context(i, words) if words else ("", "")
             contexts.append(Context(doc_id=doc.id, position=i, left=left, right=right))
         preds = [Prediction(probabilities={}, labels=set()) for _ in texts]
-        for annotator in self.annotators:
-            annotator.annotate(texts, contexts, preds)
+        with shared_analysis():  # the lexical models cut each sentence into n-grams once
+            for annotator in self.annotators:
+                annotator.annotate(texts, contexts, preds)
         return preds
 
     def analyze_document(

@@ -31,6 +31,7 @@ from ..corpus import Context
 from ..paths import default_models_dir
 from .base import ModelError, SentenceClassifier
 from .dd_rules import rule_labels
+from .lexical import shared_analysis
 from .flag_rules import absence_only, can_be_none_found, has_finding_cue, lexicon_indicators, prohibition_only, reports_absence
 
 RED_FLAGS: tuple[str, ...] = (
@@ -237,6 +238,10 @@ class SentenceFlagger:
         texts = list(texts)
         if not texts:
             return []
+        with shared_analysis():
+            return self._predict_sentences(texts, contexts)
+
+    def _predict_sentences(self, texts: list[str], contexts: Sequence[Context] | None) -> list[SentenceFlags]:
         flags = self.red_flags.predict(texts, contexts)
         P_ev = self.evidence.predict_proba(texts, contexts)
         ev = evidence_decisions(P_ev, self.evidence.thresholds)
