@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from disclosure_nlp.score import normalise_jurisdiction
 from disclosure_nlp.taxonomy import load_taxonomy
 from disclosure_nlp.schema import DocumentScore, ModelInfo, RedFlagStatus, Risk, Severity
 
@@ -16,7 +17,11 @@ API_VERSION = "1"
 OCDS_IDENTIFIER = r"^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9][A-Za-z0-9./_-]{0,99}$"
 
 # Jurisdiction ids come from the taxonomy (uk, au, ca, us_ca, ...): one source of truth.
-JurisdictionId = Literal[tuple(j.id for j in load_taxonomy().jurisdictions)]  # type: ignore[valid-type]
+# Case and common names are forgiven before the check, as on the CLI: "California" -> us_ca, "GB" -> uk.
+JurisdictionId = Annotated[
+    Literal[tuple(j.id for j in load_taxonomy().jurisdictions)],  # type: ignore[valid-type]
+    BeforeValidator(lambda v: normalise_jurisdiction(v) if isinstance(v, str) else v),
+]
 DocumentTypeIn = Literal["auto", "statement", "audit_report"]
 EvidenceStatusIn = Literal["implemented", "commitment", "negative", "vague"]
 

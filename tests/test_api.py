@@ -171,6 +171,18 @@ def test_json_text_is_never_read_as_a_path(env):
     assert "root:" not in r.text
 
 
+def test_jurisdiction_names_are_forgiven_like_on_the_cli(env):
+    _, client, H, _ = env
+    text = ("This statement is published under the California Transparency in Supply Chains Act. "
+            "We audit our suppliers every year.")
+    r = client.post("/v1/analyses", json={"text": text, "jurisdiction": " California"}, headers=H["alice"])
+    assert r.status_code == 201, r.text
+    assert r.json()["jurisdiction"] == "us_ca"
+    assert {j["jurisdiction"] for j in r.json()["result"]["jurisdictions"]} == {"us_ca"}
+    r = client.post("/v1/analyses", json={"text": text, "jurisdiction": "GB"}, headers=H["alice"])
+    assert r.status_code == 201 and r.json()["jurisdiction"] == "uk", r.text
+
+
 def test_async_mode_answers_202_and_the_job_finishes(env, statement_text):
     _, client, H, _ = env
     r = client.post("/v1/analyses?mode=async", headers=H["alice"],
