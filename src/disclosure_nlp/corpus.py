@@ -261,6 +261,24 @@ def read_corpus(path: str | Path) -> list[AnnotatedSentence]:
     raise CorpusError(f"{path.name}: unknown corpus format (use an AIMS-format .csv or a .jsonl)")
 
 
+def read_corpus_files(files: Sequence[Path], error: type[Exception] = CorpusError,
+                      missing_hint: str = "") -> list[AnnotatedSentence]:
+    """All records of several corpus files, in reading order. A missing file or a bad one raises
+    `error` (the caller's own exception type) with a one-line message; `missing_hint` is appended
+    when files are missing (where to get them)."""
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        names = ", ".join(Path(f).name for f in missing)
+        raise error(f"not found in {Path(missing[0]).parent}: {names}" + (f"; {missing_hint}" if missing_hint else ""))
+    out: list[AnnotatedSentence] = []
+    for f in files:
+        try:
+            out.extend(read_corpus(f))
+        except CorpusError as exc:
+            raise error(str(exc)) from None
+    return sort_reading_order(out)
+
+
 # ---------------------------------------------------------------------------------------------
 # helpers for models
 

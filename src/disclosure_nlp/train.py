@@ -33,11 +33,10 @@ import yaml
 
 from .corpus import (
     AnnotatedSentence,
-    CorpusError,
     Context,
     context_windows,
     label_matrix,
-    read_corpus,
+    read_corpus_files,
     sort_reading_order,
 )
 from .paths import repo_root
@@ -154,13 +153,7 @@ def load_training_data(files: Sequence[Path]) -> list[AnnotatedSentence]:
             f"training data not found: needs {names} in {where} (AIMS-format CSVs; set "
             f"{DATA_ENV} to another folder); {AIMS_HINT}"
         )
-    records: list[AnnotatedSentence] = []
-    for f in files:
-        try:
-            records.extend(read_corpus(f))
-        except CorpusError as exc:
-            raise TrainingError(str(exc)) from None
-    return sort_reading_order(records)
+    return read_corpus_files(files, TrainingError)
 
 
 # ---------------------------------------------------------------------------------------------

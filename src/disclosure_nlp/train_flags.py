@@ -40,7 +40,7 @@ from .classify.red_flags import (
     decide,
     evidence_decisions,
 )
-from .corpus import AnnotatedSentence, CorpusError, read_aims_csv, read_jsonl, sort_reading_order
+from .corpus import AnnotatedSentence, read_aims_csv, read_corpus_files, sort_reading_order
 from .paths import repo_root
 
 TASKS = ("red_flags", "evidence_status", "due_diligence")
@@ -114,17 +114,8 @@ def load_flag_config(path: str | Path) -> FlagConfig:
 
 
 def read_files(files: Sequence[Path]) -> list[AnnotatedSentence]:
-    missing = [f for f in files if not f.is_file()]
-    if missing:
-        raise FlagTrainingError(
-            f"corpus file not found: {missing[0]} (regenerate with `python corpora/build_corpus.py`)")
-    out: list[AnnotatedSentence] = []
-    for f in files:
-        try:
-            out.extend(read_jsonl(f))
-        except CorpusError as exc:
-            raise FlagTrainingError(str(exc)) from None
-    return sort_reading_order(out)
+    return read_corpus_files(files, FlagTrainingError,
+                             "regenerate the corpus with `python corpora/build_corpus.py`")
 
 
 def limit_documents(records: list[AnnotatedSentence], n: int | None, seed: int) -> list[AnnotatedSentence]:
