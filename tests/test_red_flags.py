@@ -129,18 +129,21 @@ def test_guard_rule_on_prohibitions_and_findings():
         assert has_finding_cue(s), s
 
 
-def test_guard_holds_even_when_status_model_says_observed(flagger):
-    # force the status model's worst case: every sentence "observed" with certainty
+def decide_as_if_observed(flagger, sentences):
+    """The models' worst case: every sentence on every indicator, "observed" with certainty."""
     import numpy as np
 
     from disclosure_nlp.classify.red_flags import decide
 
-    n = len(PROHIBITION_ONLY)
+    n = len(sentences)
     P_topic = np.full((n, len(RED_FLAGS)), 0.99)
     P_status = np.tile([1.0, 0.0, 0.0], (n, 1))
     m = flagger.red_flags
-    for s, flags in zip(PROHIBITION_ONLY, decide(PROHIBITION_ONLY, P_topic, P_status,
-                                                  m.topic.thresholds, m.status.thresholds)):
+    return decide(sentences, P_topic, P_status, m.topic.thresholds, m.status.thresholds)
+
+
+def test_guard_holds_even_when_status_model_says_observed(flagger):
+    for s, flags in zip(PROHIBITION_ONLY, decide_as_if_observed(flagger, PROHIBITION_ONLY)):
         if prohibition_only(s):
             assert all(st != "observed" for st, _ in flags.values()), s
 
@@ -355,16 +358,7 @@ def test_absence_guard_on_absences_and_findings():
 
 
 def test_absence_guard_holds_even_when_status_model_says_observed(flagger):
-    import numpy as np
-
-    from disclosure_nlp.classify.red_flags import decide
-
-    n = len(ABSENCE_ONLY)
-    P_topic = np.full((n, len(RED_FLAGS)), 0.99)
-    P_status = np.tile([1.0, 0.0, 0.0], (n, 1))
-    m = flagger.red_flags
-    for s, flags in zip(ABSENCE_ONLY, decide(ABSENCE_ONLY, P_topic, P_status,
-                                              m.topic.thresholds, m.status.thresholds)):
+    for s, flags in zip(ABSENCE_ONLY, decide_as_if_observed(flagger, ABSENCE_ONLY)):
         assert flags and all(st == "none_found" for st, _ in flags.values()), (s, flags)
 
 

@@ -62,6 +62,14 @@ def default_contexts(n: int, contexts: Sequence[Context] | None) -> list[Context
     return list(contexts)
 
 
+def read_meta(directory: Path, name: str, what: str) -> dict:
+    """The JSON description file of a saved model; ModelError when the folder has none."""
+    path = directory / name
+    if not path.is_file():
+        raise ModelError(f"{directory}: not a {what} directory (no {name})")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 class SentenceClassifier(ABC):
     """Multi-label sentence classifier. Subclasses implement `_fit`, `_raw_proba`, `_save`, `_load`."""
 
@@ -130,10 +138,7 @@ class SentenceClassifier(ABC):
         from . import get_classifier_class
 
         directory = Path(directory)
-        meta_path = directory / META_FILE
-        if not meta_path.is_file():
-            raise ModelError(f"{directory}: not a model directory (no {META_FILE})")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = read_meta(directory, META_FILE, "model")
         klass = get_classifier_class(meta["name"])
         if cls is not SentenceClassifier and not issubclass(klass, cls):
             raise ModelError(f"{directory} holds a {meta['name']!r} model, not {cls.name!r}")

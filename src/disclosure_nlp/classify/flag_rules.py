@@ -95,6 +95,13 @@ _NEGATION = re.compile(r"\b(no|not|none|never|nothing|without|neither|nor|zero|n
                        re.IGNORECASE)
 
 
+# finding verbs that survive an absence elsewhere in the sentence ("no action was taken after the
+# auditor found that passports were held" still reports the passports)
+_POSITIVE_FINDING = re.compile(
+    r"\b(found|noted|established|confirmed|showed|revealed|stated|reported|admitted|discovered)\s+that\b(?![^.;]{0,40}\b(no|not|none)\b)",
+    re.IGNORECASE)
+
+
 def reports_absence(text: str) -> bool:
     """The sentence says a practice was not found ("no evidence of ...", "did not identify ...")."""
     return bool(_ABSENCE.search(text))
@@ -105,21 +112,15 @@ def absence_only(text: str) -> bool:
     return reports_absence(text) and not _POSITIVE_FINDING.search(text)
 
 
-# finding verbs that survive an absence elsewhere in the sentence ("no action was taken after the
-# auditor found that passports were held" still reports the passports)
-_POSITIVE_FINDING = re.compile(
-    r"\b(found|noted|established|confirmed|showed|revealed|stated|reported|admitted|discovered)\s+that\b(?![^.;]{0,40}\b(no|not|none)\b)",
-    re.IGNORECASE)
-
-
-def guard_status(text: str, status: str) -> str:
+def guard_status(text: str, status: str, absence: bool = True) -> str:
     """The two zero-tolerance rules on a predicted status: `observed` becomes `prohibited` on a
-    sentence that only states a rule, and `none_found` on one that only reports an absence."""
+    sentence that only states a rule, and (with `absence`) `none_found` on one that only reports an
+    absence."""
     if status != "observed":
         return status
     if prohibition_only(text):
         return "prohibited"
-    if absence_only(text):
+    if absence and absence_only(text):
         return "none_found"
     return status
 

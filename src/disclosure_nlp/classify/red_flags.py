@@ -29,10 +29,10 @@ import numpy as np
 
 from ..corpus import Context
 from ..paths import default_models_dir
-from .base import ModelError, SentenceClassifier
+from .base import ModelError, SentenceClassifier, read_meta
 from .dd_rules import rule_labels
+from .flag_rules import can_be_none_found, guard_status, has_finding_cue, lexicon_indicators, reports_absence
 from .lexical import shared_analysis
-from .flag_rules import absence_only, can_be_none_found, has_finding_cue, lexicon_indicators, prohibition_only, reports_absence
 
 RED_FLAGS: tuple[str, ...] = (
     "abuse_of_vulnerability", "deception", "restriction_of_movement", "isolation",
@@ -82,10 +82,7 @@ class RedFlagModel:
     @classmethod
     def load(cls, directory: str | Path) -> RedFlagModel:
         directory = Path(directory)
-        meta_path = directory / META_FILE
-        if not meta_path.is_file():
-            raise ModelError(f"{directory}: not a red-flag model directory (no {META_FILE})")
-        info = json.loads(meta_path.read_text(encoding="utf-8"))
+        info = read_meta(directory, META_FILE, "red-flag model")
         return cls(SentenceClassifier.load(directory / "topic"),
                    SentenceClassifier.load(directory / "status"), info)
 
@@ -167,10 +164,9 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
                     out.append(flags)
                     continue
                 status = FLAG_STATUSES[s]
-            if guard and status == "observed" and prohibition_only(text):
-                status, s = "prohibited", FLAG_STATUSES.index("prohibited")
-            if guard and pol["absence_guard"] and status == "observed" and absence_only(text):
-                status, s = "none_found", FLAG_STATUSES.index("none_found")
+            if guard:
+                status = guard_status(text, status, absence=bool(pol["absence_guard"]))
+                s = FLAG_STATUSES.index(status)
             if status == "observed" and P_status[i, s] < pol["observed_min"]:
                 out.append(flags)
                 continue
