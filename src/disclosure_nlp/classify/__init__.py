@@ -4,7 +4,8 @@
     clf = load_classifier("models/criteria")                  # a trained one, by directory
 
 Names: `lexical` (TF-IDF + logistic regression), `minilm_context` (fine-tuned MiniLM with a
-document-context layer; needs the `neural` extra to train, only onnxruntime to predict), and
+document-context layer; needs the `neural` extra to train, only onnxruntime to predict),
+`minilm_frozen` (frozen MiniLM sentence vectors + logistic regression per label; same needs) and
 `ensemble` (a weighted combination of trained members).
 """
 
@@ -20,6 +21,7 @@ from .base import ModelError, SentenceClassifier, prepare_text
 _REGISTRY: dict[str, str] = {
     "lexical": "disclosure_nlp.classify.lexical:LexicalClassifier",
     "minilm_context": "disclosure_nlp.classify.neural:MiniLMContextClassifier",
+    "minilm_frozen": "disclosure_nlp.classify.embedding:MiniLMEmbeddingClassifier",
     "ensemble": "disclosure_nlp.classify.ensemble:EnsembleClassifier",
 }
 

