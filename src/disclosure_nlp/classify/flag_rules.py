@@ -12,6 +12,7 @@ prohibition-only sentences with zero tolerance, and on findings they must not bl
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Normative wording: the sentence states a rule. "not permitted / not allowed" count only in the
 # present ("is not permitted"), because "workers were not allowed to leave" is a finding.
@@ -125,6 +126,29 @@ def guard_status(text: str, status: str, absence: bool = True) -> str:
     return status
 
 
+# Mention wording: the sentence names a practice as a topic, not as something that happened - a
+# training or workshop subject, a questionnaire item, a risk, a reporting channel ("our hotline is
+# open 24 hours a day"), a procedure for "if X is found".
+_MENTION = re.compile(
+    r"""\b(
+        training | trained\s+(on|in|to) | workshops?\s+(for|on|about|with|covering) | modules? | courses? |
+        e-learning | webinars? | case\s+stud(y|ies) | curricul(um|a) | toolbox\s+talks? | induction\s+(training|sessions?) |
+        awareness[\s-]+(raising|sessions?|training|campaigns?) | questionnaires? | self-assessments? |
+        asks?\s+(our\s+)?(suppliers?\s+)?(whether|if|to\s+confirm) |
+        (high|higher|elevated|increased|salient|inherent)[\s-]+risks? | risks?\s+(of|assessments?) | at\s+risk\b |
+        vulnerable\s+to | hotlines? | helplines? | whistle-?blow\w* | speak[\s-]up |
+        (if|where|should|whenever)\s+[^.;]{0,80}?\b(is|are|be)\s+(found|identified|detected|suspected|confirmed)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def mention_only(text: str) -> bool:
+    """Names a practice as a topic (training subject, questionnaire item, risk, "if X is found")
+    and reports no finding: it must never yield `observed`."""
+    return bool(_MENTION.search(text)) and not has_finding_cue(text)
+
+
 def can_be_none_found(text: str) -> bool:
     """`none_found` needs some negation in the sentence (no, not, none, never, without, free of)."""
     return bool(_NEGATION.search(text))
@@ -139,35 +163,47 @@ _LEXICON_SRC: dict[str, str] = {
                               r"visas? (sponsorship|tied|depend)|tied to (the|their) employer|refugees?|vulnerab\w*|"
                               r"dependen(ce|t|cy) on|could not (read|write|speak)|illitera\w*|took advantage|take advantage|exploit\w*|"
                               r"(little|no) (formal )?(schooling|education)|did not (speak|understand|read) the|"
-                              r"(poverty|impoverished|destitute|disabilit\w*|disabled)|in(to)? debt",
+                              r"(poverty|impoverished|destitute|disabilit\w*|disabled)|in(to)? debt|without (papers|documents)|"
+                              r"nowhere else to (live|go|stay)|(women'?s |homeless )?shelters?\b|blank (forms?|papers|contracts?)",
     "deception": r"promis\w*|mislead\w*|misled|deceiv\w*|decept\w*|contract substitution|(replaced|different|substituted) contracts?|"
                  r"differed from|not (been )?told (about|of|that|the)|recruited for .{0,40} but|unlicensed agenc\w+|"
-                 r"false (information|job|promises?)|lied|told (workers|them|him|her) that .{0,80}\b(yet|but|whereas)",
+                 r"false (information|job|promises?)|lied|told (workers|them|him|her) that .{0,80}\b(yet|but|whereas)|"
+                 r"\btold [^.;]{0,80}\b(while|whereas)\b|advertis\w* [^.;]{0,60}\b(then|but|instead)\b|never (filed|applied|arranged|issued)",
     "restriction_of_movement": r"not (allowed|permitted|free) to (leave|go out|go ashore|go to town)|lock(ed)? (in|inside)|padlock\w*|"
                                r"curfews?|escort\w*|confine\w*|(gate|exit) pass\w*|permission to (leave|go out)|"
                                r"freedom of movement|go(ing)? ashore|could not leave|prevented from leaving|"
                                r"(to|could not|cannot|unable to) leave the (site|premises|compound|dormitory|factory|farm|camp|vessel|hostel)|"
-                               r"kept the keys|(gates?|doors?) (were|was) (kept )?locked|guards? (at|on) the (gate|exit)",
+                               r"kept the keys|(gates?|doors?) (were|was) (kept )?locked|guards? (at|on) the (gate|exit)|fenced|"
+                               r"(approval|permission)\b[^.;]{0,60}\b(to leave|to go|to visit|be back)|go out only|"
+                               r"only (go|went|leave|left) (out )?(on|once)|be back (with)?in",
     "isolation": r"isolat\w*|remote (site|camp|farm|location|area)s?|mobile phones?|(phones?|handsets?) (were|was) (taken|collected|confiscated)|"
                  r"no (phone|mobile) (signal|access)|contact (with )?(their )?famil\w*|cut off|visits? (by|from) relatives|"
-                 r"not told where|could not (name|give the address)|outside world|no (means of )?transport",
+                 r"not told where|could not (name|give the address)|outside world|no (means of )?transport|"
+                 r"no contact with|SIM cards?|for weeks at a time",
     "physical_and_sexual_violence": r"slap\w*|\bhit\b|hitting|beat(en|ing|ings)?\b|kick\w*|punch\w*|assault\w*|violen\w*|sexual\w*|"
-                                    r"harass\w*|unwanted touch\w*|corporal|physical(ly)? (abuse|punish\w*|disciplin\w*)|rape",
+                                    r"harass\w*|unwanted touch\w*|corporal|physical(ly)? (abuse|punish\w*|disciplin\w*)|rape|"
+                                    r"dragg(ed|ing)|shov\w*|pushed|struck|(made|forced) to (stand|kneel|squat)|humiliat\w*",
     "intimidation_and_threats": r"threat\w*|intimidat\w*|coach(ed|ing)|retaliat\w*|warned|blacklist\w*|"
-                                r"reported to (immigration|the police|the authorities)|denounc\w*|shouted|insult\w*",
+                                r"reported to (immigration|the police|the authorities)|denounc\w*|shouted|insult\w*|"
+                                r"would (be )?(lose|lost|fired|dismissed|sacked|sent home|deported|blacklisted)|"
+                                r"(no|never) [^.;]{0,30}\b(hire|employ) (them|him|her) again",
     "retention_of_identity_documents": r"passports?|identity (cards?|documents?|papers|books?)|\bID (cards?|documents?|papers)|"
                                       r"work permits?|residence permits?|travel documents?|personal documents?|national ID",
     "withholding_of_wages": r"unpaid|not (been )?paid|withh(e|o)ld\w* (wages|pay|salar\w*)|wages? (were |was )?(delayed|withheld|held back)|"
                             r"(late|delayed|non-)payment|wage deposits?|deducti\w+|back pay|outstanding (wages|salar\w*)|"
-                            r"paid (only )?(every|once) \w+ months|months? of (wages|salary|pay)",
+                            r"paid (only )?(every|once) \w+ months|months? of (wages|salary|pay)|vouchers?|paid in kind|"
+                            r"(bank|ATM|debit|salary) cards|PIN (numbers?|codes?)|bank accounts? (opened|controlled|held) by|"
+                            r"(wages|salar\w*|pay) (were |was )?paid to (the )?(labour |recruitment )?(agent|broker|recruiter|agency)",
     "debt_bondage": r"\bdebts?\b|indebted|\bloans?\b|\bowe[ds]?\b|owing|salary advances?|\badvances\b|recruitment fees?|"
                     r"agent'?s? fees?|fees? (paid|charged)|moneylenders?|bonded|repa(y|id|yment)",
     "abusive_working_and_living_conditions": r"overcrowd\w*|ventilation|toilets?|drinking water|fire exits?|protective equipment|"
                                              r"\bPPE\b|gloves|masks|solvents?|chemicals?|sanitation|unsanitary|hygien\w*|"
                                              r"running water|sleeping quarters|slept in|living conditions|spoiled food|"
-                                             r"degrading|hazardous (work|conditions)",
+                                             r"degrading|hazardous (work|conditions)|fumes?\b|(fume|dust) extraction|headaches?|breathing (problems|difficult\w*)|"
+                                             r"dizz\w*|faint(ed|ing)|heat ?stroke",
     "excessive_overtime": r"overtime|working hours|hours (a|per) week|\d+-hour|consecutive days|double shifts?|"
-                          r"shifts? of \d+ hours|working weeks?|days? without (a )?(rest|break)|until \d+ ?(am|pm)",
+                          r"shifts? of (up to |over |more than )?\d+ hours|working weeks?|days? without (a )?(rest|break)|until \d+ ?(am|pm)|"
+                          r"\d+ hours (a|per) (day|shift)|rest periods?",
     "child_labour": r"\bchild(ren)?\b|under-?age|minimum (working |legal )?age|\baged? 1[0-7]\b|under (the age of )?1[4-8]\b|"
                     r"\b1[0-7]-year-olds?\b|young workers?|juvenile|school (hours|age)|age verification|below the (legal )?(minimum )?age|"
                     r"(appeared|looked|seemed) to be (about |around |aged )?1[0-7]\b|(about|around) 1[0-7] years|\bminors?\b",
@@ -177,7 +213,8 @@ _LEXICON_SRC: dict[str, str] = {
 # shifts with chemicals is child labour (not only a conditions finding), being let out only once a
 # month is restricted movement, and a wage promise that was broken is deception.
 _STRONG_SRC: dict[str, str] = {
-    "child_labour": r"\bchild(ren)?\b|under-?age|\baged? 1[0-7]\b|\b1[0-7]-year-olds?\b|\bminors?\b|"
+    "child_labour": r"\bchild(ren)?\b|under-?age|\baged? 1[0-7]\b|\b([5-9]|1[0-7])-year-olds?\b|\bminors?\b|"
+                    r"\b(boy|girl)s? (of|aged) ([5-9]|1[0-7])\b|"
                     r"below the (legal )?(minimum )?(working )?age|under (the age of )?1[4-8]\b|"
                     r"(appeared|looked|seemed) to be (about |around |aged )?1[0-7]\b|(about|around) 1[0-7] years",
     "withholding_of_wages": r"unpaid|(had|has|have) not (been )?paid|(was|were|had|has|have) not been paid|"
@@ -207,8 +244,13 @@ def lexicon_indicators(text: str) -> list[str]:
     """Indicators whose vocabulary appears in the sentence (ILO-definition lexicon): the decisive
     vocabulary when any is there, else the ordinary one; the weak vocabulary counts only when no
     indicator's specific vocabulary does."""
-    strong = [k for k, rx in STRONG_LEXICON.items() if rx.search(text)]
+    return list(_lexicon_hits(text))
+
+
+@lru_cache(maxsize=8192)  # the policy grid of train_flags decides the same dev sentences many times
+def _lexicon_hits(text: str) -> tuple[str, ...]:
+    strong = tuple(k for k, rx in STRONG_LEXICON.items() if rx.search(text))
     if strong:
         return strong
-    hits = [k for k, rx in LEXICON.items() if rx.search(text)]
-    return hits or [k for k, rx in WEAK_LEXICON.items() if rx.search(text)]
+    hits = tuple(k for k, rx in LEXICON.items() if rx.search(text))
+    return hits or tuple(k for k, rx in WEAK_LEXICON.items() if rx.search(text))

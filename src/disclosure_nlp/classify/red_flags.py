@@ -31,7 +31,14 @@ from ..corpus import Context
 from ..paths import default_models_dir
 from .base import ModelError, SentenceClassifier, read_meta
 from .dd_rules import rule_labels
-from .flag_rules import can_be_none_found, guard_status, has_finding_cue, lexicon_indicators, reports_absence
+from .flag_rules import (
+    can_be_none_found,
+    guard_status,
+    has_finding_cue,
+    lexicon_indicators,
+    mention_only,
+    reports_absence,
+)
 from .lexical import shared_analysis
 
 RED_FLAGS: tuple[str, ...] = (
@@ -68,40 +75,82 @@ class SentenceFlags:
                               for k, (s, p) in self.red_flags.items()}}
 
 
+SEMANTIC_LABELS: tuple[str, ...] = RED_FLAGS + FLAG_STATUSES
+
+
 class RedFlagModel:
     """Topic classifier x status classifier, with the prohibition guard. Not a SentenceClassifier:
-    its output is a status per indicator, not a probability per label."""
+    its output is a status per indicator, not a probability per label.
 
-    def __init__(self, topic: SentenceClassifier, status: SentenceClassifier, info: dict | None = None):
+    Optional `semantic` member: a classifier over `SEMANTIC_LABELS` (the 12 indicators, then the 3
+    statuses) on frozen sentence vectors (`minilm_frozen`). It knows findings by meaning rather
+    than by word, so it names the indicator of a finding the lexical models have no words for and
+    corrects their status. It runs only on the `semantic_candidates` the lexical models point to.
+    """
+
+    def __init__(self, topic: SentenceClassifier, status: SentenceClassifier, info: dict | None = None,
+                 semantic: SentenceClassifier | None = None):
         if list(topic.labels) != list(RED_FLAGS):
             raise ModelError(f"topic model labels must be the 12 red-flag ids, got {topic.labels}")
         if list(status.labels) != list(FLAG_STATUSES):
             raise ModelError(f"status model labels must be {FLAG_STATUSES}, got {status.labels}")
-        self.topic, self.status, self.info = topic, status, dict(info or {})
+        if semantic is not None and list(semantic.labels) != list(SEMANTIC_LABELS):
+            raise ModelError(f"semantic model labels must be {SEMANTIC_LABELS}, got {semantic.labels}")
+        self.topic, self.status, self.semantic, self.info = topic, status, semantic, dict(info or {})
 
     @classmethod
     def load(cls, directory: str | Path) -> RedFlagModel:
         directory = Path(directory)
         info = read_meta(directory, META_FILE, "red-flag model")
+        semantic = SentenceClassifier.load(directory / "semantic") if (directory / "semantic").is_dir() else None
         return cls(SentenceClassifier.load(directory / "topic"),
-                   SentenceClassifier.load(directory / "status"), info)
+                   SentenceClassifier.load(directory / "status"), info, semantic)
 
     def save(self, directory: str | Path) -> Path:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.topic.save(directory / "topic")
         self.status.save(directory / "status")
+        if self.semantic is not None:
+            self.semantic.save(directory / "semantic")
         (directory / META_FILE).write_text(json.dumps(self.info, indent=2) + "\n", encoding="utf-8")
         return directory
 
     def probabilities(self, texts: Sequence[str], contexts: Sequence[Context] | None = None):
-        return self.topic.predict_proba(texts, contexts), self.status.predict_proba(texts, contexts)
+        """Lexical topic and status probabilities, and the semantic member's (NaN rows where the
+        gate kept it from running; None without a semantic member)."""
+        P_topic, P_status = self.topic.predict_proba(texts, contexts), self.status.predict_proba(texts, contexts)
+        return P_topic, P_status, self.semantic_probabilities(texts, P_status)
+
+    def semantic_probabilities(self, texts: Sequence[str], P_status: np.ndarray) -> np.ndarray | None:
+        if self.semantic is None:
+            return None
+        return semantic_probabilities(self.semantic, texts, P_status, self.status.thresholds)
 
     def predict(self, texts: Sequence[str], contexts: Sequence[Context] | None = None,
                 guard: bool = True, lexicon: bool = True) -> list[dict[str, tuple[str, float]]]:
-        P_topic, P_status = self.probabilities(texts, contexts)
+        P_topic, P_status, P_sem = self.probabilities(texts, contexts)
         return decide(texts, P_topic, P_status, self.topic.thresholds, self.status.thresholds,
-                      guard, lexicon, policy=self.info.get("policy"))
+                      guard, lexicon, policy=self.info.get("policy"), P_sem=P_sem)
+
+
+def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray) -> np.ndarray:
+    """Sentences the semantic member runs on: some lexical status passes its threshold, and the
+    sentence has indicator vocabulary or a finding cue. About 2 % of the sentences of real
+    statements (AIMS.au test), a third of our audit-heavy corpus: the encoder's cost stays small."""
+    ok = (P_status >= t_status).any(axis=1)
+    return np.array([bool(ok[i]) and (bool(lexicon_indicators(t)) or has_finding_cue(t))
+                     for i, t in enumerate(texts)], dtype=bool)
+
+
+def semantic_probabilities(semantic: SentenceClassifier, texts: Sequence[str], P_status: np.ndarray,
+                           t_status: np.ndarray) -> np.ndarray:
+    """The semantic member's probabilities on the `semantic_candidates`; NaN rows elsewhere."""
+    P_sem = np.full((len(texts), len(SEMANTIC_LABELS)), np.nan)
+    rows = np.flatnonzero(semantic_candidates(texts, P_status, t_status))
+    if len(rows):
+        P_sem[rows] = semantic.predict_proba([texts[i] for i in rows])
+    return P_sem
 
 
 # Decision policy. The defaults reproduce the first shipped model; a trained model carries the
@@ -115,6 +164,14 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # "absence" (needs absence wording such as "no evidence of"); vetoed -> the next status, or
     # `observed` when the sentence carries a finding cue ("were found in the safe")
     "none_found_check": "off",
+    # `observed` on a sentence that only names a practice as a topic (training subject, risk,
+    # questionnaire item, "if X is found") -> no flag (flag_rules.mention_only)
+    "mention_guard": False,
+    # semantic member (when the model has one; it runs on the `semantic_candidates`): there the
+    # status probabilities become (1 - w) * lexical + w * semantic with w = `semantic_weight`, and
+    # with no indicator vocabulary, its best indicator at >= `semantic_topic_min` names the indicator
+    "semantic_weight": 0.0,
+    "semantic_topic_min": 1.01,
 }
 
 # Connectors that join two separate findings in one sentence (audit reports do this a lot).
@@ -129,7 +186,7 @@ def _parts(text: str, split: bool) -> list[str]:
 
 def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_topic: np.ndarray,
            t_status: np.ndarray, guard: bool = True, lexicon: bool = True,
-           policy: dict | None = None) -> list[dict[str, tuple[str, float]]]:
+           policy: dict | None = None, P_sem: np.ndarray | None = None) -> list[dict[str, tuple[str, float]]]:
     """Per sentence {indicator: (status, probability)} from topic and status probabilities.
 
     Status: the most probable status that passes its threshold; none (a risk description, a
@@ -143,8 +200,16 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
     probability) and, without a lexicon hit, `policy["observed_min_without_lexicon"]` (topic
     probability); otherwise the sentence gets no flag. Finally `observed` becomes `prohibited` when
     the sentence only states a rule (`flag_rules.prohibition_only`): zero tolerance, by design.
+    With `P_sem` (the semantic member's probabilities, NaN rows where it did not run), see
+    `DEFAULT_POLICY` for how it enters the status and the indicator.
     """
     pol = {**DEFAULT_POLICY, **(policy or {})}
+    n_ind = len(RED_FLAGS)
+    w, tau = float(pol["semantic_weight"]), float(pol["semantic_topic_min"])
+    if P_sem is not None and w > 0:
+        ran = ~np.isnan(P_sem[:, 0])
+        P_status = P_status.copy()
+        P_status[ran] = (1 - w) * P_status[ran] + w * P_sem[ran, n_ind:]
     out: list[dict[str, tuple[str, float]]] = []
     for i, text in enumerate(texts):
         flags: dict[str, tuple[str, float]] = {}
@@ -167,7 +232,8 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
             if guard:
                 status = guard_status(text, status, absence=bool(pol["absence_guard"]))
                 s = FLAG_STATUSES.index(status)
-            if status == "observed" and P_status[i, s] < pol["observed_min"]:
+            if status == "observed" and (P_status[i, s] < pol["observed_min"]
+                                         or (pol["mention_guard"] and mention_only(text))):
                 out.append(flags)
                 continue
             chosen: list[tuple[int, float]] = []
@@ -185,6 +251,10 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
                     if hits:
                         j = max(hits, key=lambda h: P_topic[i, h])
                         chosen.append((j, max(float(P_topic[i, j]), float(t_topic[j]))))
+            if not chosen and P_sem is not None and not np.isnan(P_sem[i, 0]):
+                j = int(np.argmax(P_sem[i, :n_ind]))
+                if P_sem[i, j] >= tau:  # a confident semantic hit counts like a lexicon hit
+                    chosen.append((j, max(float(P_topic[i, j]), float(P_sem[i, j]))))
             if not chosen:
                 j = int(np.argmax(P_topic[i]))
                 need = float(t_topic[j])
@@ -209,6 +279,32 @@ def evidence_decisions(P: np.ndarray, thresholds: np.ndarray) -> list[tuple[str 
         else:
             out.append((None, float(row.max()) if len(row) else 0.0))
     return out
+
+
+DD_MODES: tuple[str, ...] = ("model", "rules", "or")
+
+
+def dd_decisions(texts: Sequence[str], P: np.ndarray, thresholds: np.ndarray, labels: Sequence[str],
+                 combine: str | dict[str, str]) -> np.ndarray:
+    """Finer-label decisions (n, labels) from the model's probabilities and the keyword rules of
+    `dd_rules`: per label `model` (probability >= threshold), `rules` (a keyword hit) or `or`
+    (either). `combine` is one mode for every label or {label: mode} (chosen on the dev documents)."""
+    modes = [combine.get(lab, "model") if isinstance(combine, dict) else combine for lab in labels]
+    bad = set(modes) - set(DD_MODES)
+    if bad:
+        raise ModelError(f"unknown finer-label decision {sorted(bad)} (use one of {DD_MODES})")
+    on = P >= thresholds
+    use_rules = [m != "model" for m in modes]
+    for j, m in enumerate(modes):
+        if m == "rules":
+            on[:, j] = False
+    if any(use_rules):
+        for i, t in enumerate(texts):
+            hits = rule_labels(t)
+            for j, lab in enumerate(labels):
+                if use_rules[j] and lab in hits:
+                    on[i, j] = True
+    return on
 
 
 class SentenceFlagger:
@@ -242,16 +338,8 @@ class SentenceFlagger:
         P_ev = self.evidence.predict_proba(texts, contexts)
         ev = evidence_decisions(P_ev, self.evidence.thresholds)
         P_dd = self.due_diligence.predict_proba(texts, contexts)
-        combine = self.due_diligence.info.get("combine", "model")
-        dd_on = P_dd >= self.due_diligence.thresholds
-        if combine == "rules":
-            dd_on = np.zeros_like(dd_on)
-        if combine in ("rules", "or"):
-            for i, t in enumerate(texts):
-                hits = rule_labels(t)
-                for j, lab in enumerate(self.due_diligence.labels):
-                    if lab in hits:
-                        dd_on[i, j] = True
+        dd_on = dd_decisions(texts, P_dd, self.due_diligence.thresholds, self.due_diligence.labels,
+                             self.due_diligence.info.get("combine", "model"))
         out = []
         for i in range(len(texts)):
             out.append(SentenceFlags(
