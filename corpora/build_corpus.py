@@ -1093,27 +1093,31 @@ AUDIT_HEADINGS = {
 # sentence builders
 # =================================================================================================
 
-# Second batch of templates (corpus v2), kept as data in corpora/templates/: more finding clauses,
-# none-found and policy sentences per indicator, and more frames. Appended after the first batch,
-# so `pool_of` spreads them over train / dev / test like the others.
+# Second and third batches of templates (corpus v2, v3), kept as data in corpora/templates/: more
+# finding clauses, none-found and policy sentences per indicator, and more frames, written later by
+# other team members without looking at the models. Appended after the first batch, in this order,
+# so `pool_of` spreads them over train / dev / test like the others (earlier items keep their pool).
 TEMPLATES = HERE / "templates"
+FLAG_BATCHES = ("red_flags_extra_a.json", "red_flags_extra_b.json", "red_flags_extra_c.json")
+FRAME_BATCHES = ("frames_extra.json", "frames_extra_c.json")
 
 
 def _extend_from_templates() -> None:
-    for name in ("red_flags_extra_a.json", "red_flags_extra_b.json"):
+    for name in FLAG_BATCHES:
         for ind, parts in json.loads((TEMPLATES / name).read_text(encoding="utf-8")).items():
             for kind, items in parts.items():
                 FLAGS[ind][kind].extend(items)
-    frames = json.loads((TEMPLATES / "frames_extra.json").read_text(encoding="utf-8"))
-    OBS_AUDIT.extend((f, [], None) for f in frames["obs_audit"])
-    OBS_STATEMENT.extend((f, [], None) for f in frames["obs_statement"])
-    NF_NP.extend((f, [], "negative") for f in frames["nf_np"])
-    MENTION.extend((f, [], None) for f in frames["mention"])
-    DESCRIPTIVE_AUDIT.extend(frames["descriptive_audit"])  # audit scope and method: hard negatives
-    # measures in place stated with "no" / "now" (not negative evidence, not a plan)
-    for key, items in frames["specific"].items():
-        status, label = key.split("|")
-        SPECIFIC.setdefault((status, label), []).extend(items)
+    for name in FRAME_BATCHES:
+        frames = json.loads((TEMPLATES / name).read_text(encoding="utf-8"))
+        OBS_AUDIT.extend((f, [], None) for f in frames.get("obs_audit", []))
+        OBS_STATEMENT.extend((f, [], None) for f in frames.get("obs_statement", []))
+        NF_NP.extend((f, [], "negative") for f in frames.get("nf_np", []))
+        MENTION.extend((f, [], None) for f in frames.get("mention", []))
+        DESCRIPTIVE_AUDIT.extend(frames.get("descriptive_audit", []))  # audit scope and method: hard negatives
+        # measures in place stated with "no" / "now" (not negative evidence, not a plan)
+        for key, items in frames.get("specific", {}).items():
+            status, label = key.split("|")
+            SPECIFIC.setdefault((status, label), []).extend(items)
 
 
 _extend_from_templates()
