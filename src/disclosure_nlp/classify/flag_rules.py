@@ -43,7 +43,7 @@ _FINDING = re.compile(
         observed | noted\s+that | found\s+that |
         (auditors?|assessors?|inspectors?|investigators?|we|team|investigation|review|audit|interviews?)\s+(found|identified|confirmed|noted|saw)\b | was\s+found | were\s+found | revealed | uncovered |
         discovered | identified\s+(that|two|\d+|a\s+case|one\s+case|an?\s+instance|cases?\s+(of|where|in)) |
-        established\s+that | confirmed\s+(that|:) | showed\s+that | showed\s+\w+ | indicated\s+that |
+        established\s+that | confirmed\s*(that|:) | show(s|ed)?\s+that | showed\s+\w+ | indicated\s+that |
         stated\s+that | reported\s+(that|being|having) | said\s+(that|they|the|he|she) | told\s+(that|them|us|workers|the\s+auditor) |
         described | admitted | complain(ed|ts?\s+of) | according\s+to | records?\s+(showed|show|indicated) |
         non[\s-]?complian(ce|t) | issues?\s+identified | identified\s*: | \bNCs?\b | finding\b | critical\s+issue | issue\s+raised | evidence\s+obtained |
