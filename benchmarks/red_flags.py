@@ -9,8 +9,9 @@
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
 3. Real data: evidence status on the AIMS.ca negative-evidence sentences (../shared/data/aims) against
    the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent; and
-   every `observed` red flag raised on the AIMS.au/.ca test statements (real prose, no red-flag
-   labels, few true findings), listed for a reader to judge.
+   every `observed` red flag raised on the AIMS.au/.ca test statements (real prose, few true
+   findings), listed for a reader to judge; and red flags per status on the hand-labelled sample of
+   479 of those sentences (corpora/real), when its labels are there.
 4. Speed: sentences/s of the whole stage (all three models + rules), batch and one sentence at a
    time, on the held-out corpus sentences.
 
@@ -57,6 +58,27 @@ def _prohibition_set() -> list[str]:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PROHIBITION_ONLY":
             return list(ast.literal_eval(node.value))
     return []
+
+
+def _real_sample(flagger, recs, labels: Path) -> dict:
+    """Red flags on the hand-labelled sample of real AIMS sentences (corpora/real: labels only, the
+    text is joined from the AIMS files)."""
+    from disclosure_nlp.corpus import AnnotatedSentence
+
+    by_key = {(r.doc_id, r.index): r for r in recs}
+    sample = []
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            r = by_key.get((obj["doc_id"], obj["index"]))
+            if r is not None:
+                sample.append(AnnotatedSentence(r.doc_id, r.index, r.text, red_flags=obj["red_flags"] or None))
+    preds = flagger.predict_sentences([r.text for r in sample])
+    rep = red_flag_report(sample, [p.red_flags for p in preds])
+    return {"file": "corpora/real/aims_redflags_labels.jsonl", "sentences": len(sample),
+            "selection": "keyword-selected AIMS test sentences: all with incident wording + 250 random "
+                         "(corpora/real/select_sample.py)",
+            **{k: rep[k] for k in ("per_status", "per_indicator_any_status", "zero_tolerance")}}
 
 
 def run(models_dir: Path | None = None) -> dict:
@@ -119,6 +141,9 @@ def run(models_dir: Path | None = None) -> dict:
         out["real_statements"] = {"files": [f.name for f in real], "sentences": len(recs),
                                   "statements": len({r.doc_id for r in recs}), "flags_by_status": statuses,
                                   "observed": observed}
+        labels = ROOT / "corpora" / "real" / "aims_redflags_labels.jsonl"
+        if labels.is_file():
+            out["real_statements"]["labelled_sample"] = _real_sample(flagger, recs, labels)
     else:
         out["real_statements"] = {"skipped": f"{AIMS_DIR} not found"}
 
@@ -186,6 +211,12 @@ def _print(res: dict) -> None:
               f"statements, no red-flag labels): flags by status {rs['flags_by_status']}; every `observed`:")
         for o in rs["observed"]:
             print(f"  {o['indicator']:38} {o['probability']:.2f}  {o['text'][:110]}")
+        ls = rs.get("labelled_sample")
+        if ls:
+            print(f"\nreal sentences, hand-labelled ({ls['sentences']}; {ls['selection']}):")
+            for k, m in ls["per_status"].items():
+                print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
+                      f"({m['support']} labelled, {m['predicted']} predicted)")
     s = res["speed"]
     print(f"\nspeed (all models + rules, {s['cpus']} CPUs): {s['batch_sentences_per_s']} sentences/s batch, "
           f"{s['single_sentence_per_s']} sentences/s one at a time")

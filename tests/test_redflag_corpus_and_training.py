@@ -155,3 +155,26 @@ def test_evidence_status_beats_aimscheck_on_real_canadian_data():
     rep = negative_evidence_report(recs, [d[0] == "negative" for d in dec])
     assert rep["per_sentence"]["macro_f1"] > 0.678
     assert rep["per_row"]["macro_f1"] > 0.678
+
+
+def test_real_sample_labels_are_well_formed_and_carry_no_text():
+    """corpora/real: labels for 479 real AIMS sentences, joined to their text at run time only."""
+    from disclosure_nlp.classify.red_flags import FLAG_STATUSES, RED_FLAGS
+
+    path = CORPORA / "real" / "aims_redflags_labels.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 479
+    assert len({(r["doc_id"], r["index"]) for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r) == {"doc_id", "index", "red_flags"}, r  # never the AIMS text itself
+        assert all(k in RED_FLAGS and v in FLAG_STATUSES for k, v in r["red_flags"].items()), r
+    statuses = [v for r in rows for v in r["red_flags"].values()]
+    assert statuses.count("prohibited") >= 20 and "observed" in statuses
+    if (AIMS_DIR / "au_test.csv").is_file():
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("select_sample", CORPORA / "real" / "select_sample.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        chosen = [(r.doc_id, r.index) for r in mod.sample(AIMS_DIR)]
+        assert chosen == [(r["doc_id"], r["index"]) for r in rows]  # the documented selection, in order
