@@ -12,13 +12,12 @@ they will get at inference.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .base import ModelError, SentenceClassifier, sigmoid
-from .encoder import OnnxEncoder, load_minilm
+from .encoder import EncoderHeadMixin, OnnxEncoder, load_minilm
 
 HEAD_FILE = "heads.npz"
 
@@ -43,8 +42,9 @@ def _unit(E: np.ndarray) -> np.ndarray:
     return E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-9)
 
 
-class MiniLMEmbeddingClassifier(SentenceClassifier):
+class MiniLMEmbeddingClassifier(EncoderHeadMixin, SentenceClassifier):
     name = "minilm_frozen"
+    HEAD_FILE = HEAD_FILE
     version = "1"
 
     def __init__(self, labels, num_layers: int = 6, max_length: int = 128, C: float = 4.0,
@@ -54,8 +54,7 @@ class MiniLMEmbeddingClassifier(SentenceClassifier):
                          class_weight=class_weight, quantize=quantize, batch_size=batch_size,
                          threads=threads, seed=seed, **params)
         self._encoder: OnnxEncoder | None = None
-        self._W: np.ndarray | None = None  # (n_labels, dim)
-        self._b: np.ndarray | None = None  # (n_labels,)
+        self._head: dict[str, np.ndarray] | None = None  # W (n_labels, dim), b (n_labels,)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length sentence vectors (n, 384)."""
@@ -81,36 +80,19 @@ class MiniLMEmbeddingClassifier(SentenceClassifier):
                 progress(min(b + 512, len(todo)), len(todo), "embedding (frozen encoder)")
         E = np.stack([_VECTORS[(tag, t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
         L = len(self.labels)
-        self._W = np.zeros((L, E.shape[1]), dtype=np.float32)
-        self._b = np.zeros(L, dtype=np.float32)
+        W, b = np.zeros((L, E.shape[1]), dtype=np.float32), np.zeros(L, dtype=np.float32)
         for j in range(L):
             y = Y[:, j] > 0.5
             if y.all() or not y.any():  # one class only: a constant, the training prior
                 prior = min(max(float(y.mean()) if len(y) else 0.0, 1e-4), 1 - 1e-4)
-                self._b[j] = np.log(prior / (1 - prior))
+                b[j] = np.log(prior / (1 - prior))
                 continue
             lr = LogisticRegression(C=float(p["C"]), class_weight=p["class_weight"], max_iter=2000,
                                     random_state=int(p["seed"]))
             lr.fit(E, y)
-            self._W[j], self._b[j] = lr.coef_[0], lr.intercept_[0]
+            W[j], b[j] = lr.coef_[0], lr.intercept_[0]
+        self._head = {"W": W, "b": b}
 
     def _raw_proba(self, texts, contexts) -> np.ndarray:
-        return sigmoid(self.embed(texts) @ self._W.T + self._b)
+        return sigmoid(self.embed(texts) @ self._head["W"].T + self._head["b"])
 
-    def use_fp32_encoder(self) -> bool:
-        """Switch to the unquantised encoder (available right after training only)."""
-        return self._encoder is not None and self._encoder.use_fp32()
-
-    def _save(self, directory: Path) -> None:
-        if self._encoder is None or self._W is None:
-            raise ModelError("cannot save an untrained minilm_frozen model")
-        self._encoder.save(directory)
-        np.savez(directory / HEAD_FILE, W=self._W, b=self._b)
-
-    def _load(self, directory: Path) -> None:
-        if not (directory / HEAD_FILE).is_file():
-            raise ModelError(f"{directory}: missing {HEAD_FILE}")
-        p = self.params
-        self._encoder = OnnxEncoder.load(directory, int(p["max_length"]), int(p["threads"]), int(p["batch_size"]))
-        with np.load(directory / HEAD_FILE) as z:
-            self._W, self._b = z["W"], z["b"]

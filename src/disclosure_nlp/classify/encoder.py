@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -169,3 +170,32 @@ class OnnxEncoder:
         state["_tokenizer"] = None
         state["fp32_bytes"] = None
         return state
+
+
+class EncoderHeadMixin:
+    """Persistence for a classifier made of an `OnnxEncoder` and a head of NumPy arrays: the
+    encoder files plus `HEAD_FILE` (an .npz of `self._head`)."""
+
+    HEAD_FILE: ClassVar[str] = "head.npz"
+    name: ClassVar[str]
+    params: dict
+    _encoder: OnnxEncoder | None
+    _head: dict[str, np.ndarray] | None
+
+    def use_fp32_encoder(self) -> bool:
+        """Switch to the unquantised encoder (available right after training only)."""
+        return self._encoder is not None and self._encoder.use_fp32()
+
+    def _save(self, directory: Path) -> None:
+        if self._encoder is None or not self._head:
+            raise ModelError(f"cannot save an untrained {self.name} model")
+        self._encoder.save(directory)
+        np.savez(directory / self.HEAD_FILE, **self._head)
+
+    def _load(self, directory: Path) -> None:
+        if not (directory / self.HEAD_FILE).is_file():
+            raise ModelError(f"{directory}: missing {self.HEAD_FILE}")
+        p = self.params
+        self._encoder = OnnxEncoder.load(directory, int(p["max_length"]), int(p["threads"]), int(p["batch_size"]))
+        with np.load(directory / self.HEAD_FILE) as z:
+            self._head = {k: z[k] for k in z.files}

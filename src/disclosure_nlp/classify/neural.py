@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..corpus import Context
 from .base import ModelError, SentenceClassifier
-from .encoder import NEED_NEURAL, OnnxEncoder, load_minilm
+from .encoder import NEED_NEURAL, EncoderHeadMixin, OnnxEncoder, load_minilm
 
 HEAD_FILE = "head.npz"
 
@@ -86,8 +85,9 @@ def _doc_sequences(contexts: list[Context]) -> list[list[int]]:
     return seqs
 
 
-class MiniLMContextClassifier(SentenceClassifier):
+class MiniLMContextClassifier(EncoderHeadMixin, SentenceClassifier):
     name = "minilm_context"
+    HEAD_FILE = HEAD_FILE
     version = "1"
 
     def __init__(self, labels, epochs: int = 4, lr: float = 1e-4, head_lr: float = 1e-3,
@@ -254,10 +254,6 @@ class MiniLMContextClassifier(SentenceClassifier):
         return E[inv]
 
     # ------------------------------------------------------------------------------ inference
-    def use_fp32_encoder(self) -> bool:
-        """Switch to the unquantised encoder (available right after training only)."""
-        return self._encoder is not None and self._encoder.use_fp32()
-
     def embed(self, texts: list[str]) -> np.ndarray:
         """Fine-tuned sentence vectors (n, 384), computed in length-sorted batches."""
         if self._encoder is None:
@@ -273,17 +269,3 @@ class MiniLMContextClassifier(SentenceClassifier):
             logits[seq] = _gelu(F @ h["w1"] + h["b1"]) @ h["w2"] + h["b2"]
         return 1.0 / (1.0 + np.exp(-logits))
 
-    # ------------------------------------------------------------------------------ persistence
-    def _save(self, directory: Path) -> None:
-        if self._encoder is None:
-            raise ModelError("cannot save an untrained minilm_context model")
-        self._encoder.save(directory)
-        np.savez(directory / HEAD_FILE, **self._head)
-
-    def _load(self, directory: Path) -> None:
-        if not (directory / HEAD_FILE).is_file():
-            raise ModelError(f"{directory}: missing {HEAD_FILE}")
-        p = self.params
-        self._encoder = OnnxEncoder.load(directory, int(p["max_length"]), int(p["threads"]), int(p["batch_size"]))
-        with np.load(directory / HEAD_FILE) as z:
-            self._head = {k: z[k] for k in z.files}
