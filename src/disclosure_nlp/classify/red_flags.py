@@ -8,9 +8,10 @@ Three shipped models, each a `SentenceClassifier` directory trained by `disclosu
 
 * ``models/red_flags``: two lexical classifiers, ``topic`` (which of the 12 indicators a sentence
   talks about) and ``status`` (observed | prohibited | none_found, or none of them for a risk
-  description, a training topic or a corrective action), combined with two rules of `flag_rules`:
-  the ILO-definition lexicon proposes indicators, and a sentence that only states a rule is never
-  `observed` (zero tolerance).
+  description, a training topic or a corrective action), an optional ``semantic`` member (frozen
+  sentence vectors, run on candidate sentences only) and the rules of `flag_rules`: the
+  ILO-definition lexicon proposes indicators, and a sentence that only states a rule, only reports
+  an absence or only names a practice as a topic is never `observed` (zero tolerance).
 * ``models/evidence_status``: implemented | commitment | negative | vague (one-vs-rest, argmax).
 * ``models/due_diligence``: the seven finer coverage labels (multi-label, per-label thresholds),
   combined with the keyword rules of `dd_rules` as chosen on the dev documents (`info.combine`).
