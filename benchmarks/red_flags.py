@@ -44,6 +44,7 @@ from disclosure_nlp.train_flags import (  # noqa: E402
     multilabel_report,
     negative_evidence_report,
     read_files,
+    read_real_sample,
     red_flag_report,
 )
 
@@ -60,19 +61,10 @@ def _prohibition_set() -> list[str]:
     return []
 
 
-def _real_sample(flagger, recs, labels: Path) -> dict:
+def _real_sample(flagger, labels: Path) -> dict:
     """Red flags on the hand-labelled sample of real AIMS sentences (corpora/real: labels only, the
     text is joined from the AIMS files)."""
-    from disclosure_nlp.corpus import AnnotatedSentence
-
-    by_key = {(r.doc_id, r.index): r for r in recs}
-    sample = []
-    for line in labels.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            obj = json.loads(line)
-            r = by_key.get((obj["doc_id"], obj["index"]))
-            if r is not None:
-                sample.append(AnnotatedSentence(r.doc_id, r.index, r.text, red_flags=obj["red_flags"] or None))
+    sample = read_real_sample(labels, AIMS_DIR)
     preds = flagger.predict_sentences([r.text for r in sample])
     rep = red_flag_report(sample, [p.red_flags for p in preds])
     return {"file": "corpora/real/aims_redflags_labels.jsonl", "sentences": len(sample),
@@ -143,7 +135,7 @@ def run(models_dir: Path | None = None) -> dict:
                                   "observed": observed}
         labels = ROOT / "corpora" / "real" / "aims_redflags_labels.jsonl"
         if labels.is_file():
-            out["real_statements"]["labelled_sample"] = _real_sample(flagger, recs, labels)
+            out["real_statements"]["labelled_sample"] = _real_sample(flagger, labels)
     else:
         out["real_statements"] = {"skipped": f"{AIMS_DIR} not found"}
 

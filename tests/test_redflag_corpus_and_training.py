@@ -178,3 +178,8 @@ def test_real_sample_labels_are_well_formed_and_carry_no_text():
         spec.loader.exec_module(mod)
         chosen = [(r.doc_id, r.index) for r in mod.sample(AIMS_DIR)]
         assert chosen == [(r["doc_id"], r["index"]) for r in rows]  # the documented selection, in order
+        from disclosure_nlp.train_flags import read_real_sample
+
+        real = read_real_sample(path, AIMS_DIR)  # what the model card and the benchmark score
+        assert len(real) == 479 and all(r.text for r in real)
+        assert sum(bool(r.red_flags) for r in real) == sum(bool(r["red_flags"]) for r in rows)

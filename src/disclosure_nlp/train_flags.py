@@ -67,6 +67,7 @@ class FlagConfig:
     output: Path
     dev_files: list[Path] = field(default_factory=list)
     independent_files: list[Path] = field(default_factory=list)  # scored only, never used for choices
+    real_labels: Path | None = None  # red-flag labels of real AIMS sentences (no text; joined from aims_dir)
     seed: int = 13
     folds: int = 5
     max_documents: int | None = None
@@ -107,6 +108,7 @@ def load_flag_config(path: str | Path) -> FlagConfig:
         test_files=[p(f) for f in data.get("test") or []],
         dev_files=[p(f) for f in data.get("dev") or []],
         independent_files=[p(f) for f in data.get("independent") or []],
+        real_labels=p(data["real"]) if data.get("real") else None,
         output=p(raw.get("output", f"models/{raw['task']}")), seed=int(raw.get("seed", 13)),
         folds=int(raw.get("folds", 5)), max_documents=raw.get("max_documents"),
         aims_dir=p(aims_dir), aims_train=bool(aims.get("train", False)),
@@ -187,6 +189,26 @@ def dd_matrix(records) -> np.ndarray:
 _COMMENT_TO_STATUS = {"vague": "vague", "too vague": "vague", "too vague?": "vague",
                       "future action": "commitment", "negative evidence": "negative",
                       "negative": "negative", "negative evidence?": "negative"}
+
+
+def read_real_sample(labels: Path, aims_dir: Path) -> list[AnnotatedSentence]:
+    """Real AIMS sentences with our red-flag labels: `labels` holds doc_id, index and red_flags only
+    (corpora/real); the text is joined from the AIMS test files. Empty when those are absent."""
+    files = [aims_dir / f for f in ("au_test.csv", "ca_test.csv")]
+    if not labels.is_file() or not all(f.is_file() for f in files):
+        return []
+    by_key = {(r.doc_id, r.index): r for f in files for r in read_aims_csv(f)}
+    out = []
+    for n, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        r = by_key.get((obj["doc_id"], obj["index"]))
+        if r is None:
+            raise FlagTrainingError(f"{labels}:{n}: no AIMS sentence {obj['doc_id']}#{obj['index']} in {aims_dir}")
+        out.append(AnnotatedSentence(r.doc_id, r.index, r.text, red_flags=obj["red_flags"] or None,
+                                     source="aims_real_sample"))
+    return out
 
 
 def aims_evidence_records(aims_dir: Path) -> list[AnnotatedSentence]:
@@ -481,6 +503,11 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
             recs = read_files([f])
             rep = red_flag_report(recs, model.predict([r.text for r in recs]))
             out["independent"][f.name] = {k: rep[k] for k in ("sentences", "per_status", "zero_tolerance")}
+    real = read_real_sample(cfg.real_labels, cfg.aims_dir) if cfg.real_labels and cfg.aims_dir else []
+    if real:
+        rep = red_flag_report(real, model.predict([r.text for r in real]))
+        out["real_sample"] = {"file": cfg.real_labels.name, "sentences": len(real),
+                              "per_status": rep["per_status"]}
     model.info["trained"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     model.save(cfg.output)
     return out
@@ -808,6 +835,13 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
                           f"{ng['per_status']['observed']['precision']:.3f}, `observed` on "
                           f"{ng['zero_tolerance']['observed_on_prohibition_sentences']} prohibition-only "
                           "sentences.", ""]
+            rs = m.get("real_sample")
+            if rs:
+                lines += [f"Real sentences: {rs['sentences']} sentences of the AIMS.au/.ca test statements, "
+                          "hand-labelled for red flags blind to the models (corpora/real; selected by "
+                          "keywords, incident-like sentences over-represented; one half of its statements "
+                          "informed one design choice, see corpora/real/README.md):", ""]
+                lines += _table(rs["per_status"], "status (micro over indicators)") + [""]
             for name, ind in (m.get("independent") or {}).items():
                 lines += [f"Independently written set `{name}` ({ind['sentences']} sentences by team members "
                           "who saw neither the templates nor the models; see corpora/README.md):", ""]
