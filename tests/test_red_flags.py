@@ -488,3 +488,39 @@ def test_lexicon_covers_ilo_vocabulary_beyond_the_obvious_words():
     for text, ind in cases.items():
         assert ind in lexicon_indicators(text), (text, lexicon_indicators(text))
     assert lexicon_indicators("Our mining operations cover extraction and processing of copper ore.") == []
+
+
+def test_semantic_topic_weight_mixes_indicator_probabilities():
+    """With `semantic_topic_weight`, the semantic member's indicator probabilities are mixed into the
+    lexical topic model's: they rank the lexicon's candidates (here: passports vs wages)."""
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import SEMANTIC_LABELS, decide
+
+    text = ["The agent kept the passports and the bank cards of 14 workers."]
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3)
+    P_topic = np.full((1, len(RED_FLAGS)), 0.1)
+    P_topic[0, RED_FLAGS.index("withholding_of_wages")] = 0.6
+    P_topic[0, RED_FLAGS.index("retention_of_identity_documents")] = 0.5
+    P_status = np.array([[0.9, 0.0, 0.0]])
+    P_sem = np.zeros((1, len(SEMANTIC_LABELS)))
+    P_sem[0, RED_FLAGS.index("retention_of_identity_documents")] = 0.95
+    P_sem[0, len(RED_FLAGS)] = 0.9
+    alone = decide(text, P_topic, P_status, t_topic, t_status, P_sem=P_sem)[0]
+    mixed = decide(text, P_topic, P_status, t_topic, t_status, policy={"semantic_topic_weight": 0.5}, P_sem=P_sem)[0]
+    assert set(alone) == {"withholding_of_wages"} and set(mixed) == {"retention_of_identity_documents"}
+
+
+def test_fragments_never_raise_observed():
+    import numpy as np
+
+    from disclosure_nlp.classify.flag_rules import is_fragment
+    from disclosure_nlp.classify.red_flags import decide
+
+    frags = ["Based", "The U.S", "Passports"]
+    assert all(is_fragment(t) for t in frags) and not is_fragment("Passports were held.")
+    P_topic, P_status = _forced(len(frags))
+    out = decide(frags, P_topic, P_status, np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3))
+    assert out == [{}, {}, {}]
+    P_topic, P_status = _forced(1)
+    assert decide(["Passports were held."], P_topic, P_status, np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3))[0]

@@ -149,6 +149,12 @@ def mention_only(text: str) -> bool:
     return bool(_MENTION.search(text)) and not has_finding_cue(text)
 
 
+def is_fragment(text: str) -> bool:
+    """Fewer than three words ("Based", "The U.S"): an extraction fragment, not a sentence that can
+    report a finding ("Passports were held." has three)."""
+    return len(re.findall(r"[A-Za-z]{2,}", text)) < 3
+
+
 def can_be_none_found(text: str) -> bool:
     """`none_found` needs some negation in the sentence (no, not, none, never, without, free of)."""
     return bool(_NEGATION.search(text))

@@ -36,6 +36,7 @@ from .flag_rules import (
     can_be_none_found,
     guard_status,
     has_finding_cue,
+    is_fragment,
     lexicon_indicators,
     mention_only,
     reports_absence,
@@ -175,6 +176,9 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # indicator at >= `semantic_topic_min` names the indicator
     "semantic_weight": 0.0,
     "semantic_topic_min": 1.01,
+    # ... and the topic probabilities become (1 - wt) * lexical + wt * semantic, wt =
+    # `semantic_topic_weight` (they rank the lexicon's indicators and pass the topic thresholds)
+    "semantic_topic_weight": 0.0,
 }
 
 # Connectors that join two separate findings in one sentence (audit reports do this a lot).
@@ -201,7 +205,8 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
     topic model. (Chosen on the dev documents over "every indicator above threshold".)
     `observed` is the costliest error, so it must also pass `policy["observed_min"]` (status
     probability) and, without a lexicon hit, `policy["observed_min_without_lexicon"]` (topic
-    probability); otherwise the sentence gets no flag. Finally `observed` becomes `prohibited` when
+    probability), and a fragment of fewer than three words never is; otherwise the sentence gets no
+    flag. Finally `observed` becomes `prohibited` when
     the sentence only states a rule (`flag_rules.prohibition_only`): zero tolerance, by design.
     With `P_sem` (the semantic member's probabilities, NaN rows where it did not run), see
     `DEFAULT_POLICY` for how it enters the status and the indicator.
@@ -209,11 +214,16 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
     pol = {**DEFAULT_POLICY, **(policy or {})}
     n_ind = len(RED_FLAGS)
     w, tau = float(pol["semantic_weight"]), float(pol["semantic_topic_min"])
-    if P_sem is not None and w > 0:  # the semantic member confirms or denies `observed` only
+    wt = float(pol["semantic_topic_weight"])
+    if P_sem is not None and (w > 0 or wt > 0):
         ran = ~np.isnan(P_sem[:, 0])
-        P_status = P_status.copy()
-        obs = FLAG_STATUSES.index("observed")
-        P_status[ran, obs] = (1 - w) * P_status[ran, obs] + w * P_sem[ran, n_ind + obs]
+        if w > 0:  # the semantic member confirms or denies `observed` only
+            P_status = P_status.copy()
+            obs = FLAG_STATUSES.index("observed")
+            P_status[ran, obs] = (1 - w) * P_status[ran, obs] + w * P_sem[ran, n_ind + obs]
+        if wt > 0:  # and ranks indicators with the lexical topic model
+            P_topic = P_topic.copy()
+            P_topic[ran] = (1 - wt) * P_topic[ran] + wt * P_sem[ran, :n_ind]
     out: list[dict[str, tuple[str, float]]] = []
     for i, text in enumerate(texts):
         flags: dict[str, tuple[str, float]] = {}
@@ -236,7 +246,7 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
             if guard:
                 status = guard_status(text, status, absence=bool(pol["absence_guard"]))
                 s = FLAG_STATUSES.index(status)
-            if status == "observed" and (P_status[i, s] < pol["observed_min"]
+            if status == "observed" and (P_status[i, s] < pol["observed_min"] or is_fragment(text)
                                          or (pol["mention_guard"] and mention_only(text))):
                 out.append(flags)
                 continue
