@@ -625,7 +625,7 @@ def train_evidence_status(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any
     return out
 
 
-def dd_predict(clf, texts: Sequence[str], combine: str | dict[str, str]) -> np.ndarray:
+def dd_predict(clf, texts: Sequence[str], combine: str) -> np.ndarray:
     """Finer-label decisions of a trained model with the keyword rules (see red_flags.dd_decisions)."""
     texts = list(texts)
     P = clf.predict_proba(texts) if texts else np.zeros((0, len(DUE_DILIGENCE_LABELS)))
@@ -855,7 +855,7 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             lines += [f"4-way status on {t['sentences_with_status']} sentences that have one: accuracy "
                       f"{t['accuracy']}, macro-F1 {t['macro_f1']}.", ""] + _table(t["per_status"], "status")
         else:
-            lines += [f"Decision: `{json.dumps(t.get('combine', 'model'))}` (trained model, keyword rules of "
+            lines += [f"Decision: `{t.get('combine', 'model')}` (trained model, keyword rules of "
                       "`disclosure_nlp.classify.dd_rules`, or either), chosen on the dev documents "
                       f"({json.dumps((m.get('dev_choice') or {}).get('macro_f1'))}). Macro-F1 {t['macro_f1']}; "
                       f"by component on test: {json.dumps(m.get('test_by_component'))}.", ""]

@@ -299,24 +299,18 @@ DD_MODES: tuple[str, ...] = ("model", "rules", "or")
 
 
 def dd_decisions(texts: Sequence[str], P: np.ndarray, thresholds: np.ndarray, labels: Sequence[str],
-                 combine: str | dict[str, str]) -> np.ndarray:
+                 combine: str) -> np.ndarray:
     """Finer-label decisions (n, labels) from the model's probabilities and the keyword rules of
-    `dd_rules`: per label `model` (probability >= threshold), `rules` (a keyword hit) or `or`
-    (either). `combine` is one mode for every label or {label: mode} (chosen on the dev documents)."""
-    modes = [combine.get(lab, "model") if isinstance(combine, dict) else combine for lab in labels]
-    bad = set(modes) - set(DD_MODES)
-    if bad:
-        raise ModelError(f"unknown finer-label decision {sorted(bad)} (use one of {DD_MODES})")
-    on = P >= thresholds
-    use_rules = [m != "model" for m in modes]
-    for j, m in enumerate(modes):
-        if m == "rules":
-            on[:, j] = False
-    if any(use_rules):
+    `dd_rules`: `model` (probability >= threshold), `rules` (a keyword hit) or `or` (either), one
+    mode for every label as chosen on the dev documents."""
+    if combine not in DD_MODES:
+        raise ModelError(f"unknown finer-label decision {combine!r} (use one of {DD_MODES})")
+    on = P >= thresholds if combine != "rules" else np.zeros(P.shape, dtype=bool)
+    if combine != "model":
         for i, t in enumerate(texts):
             hits = rule_labels(t)
             for j, lab in enumerate(labels):
-                if use_rules[j] and lab in hits:
+                if lab in hits:
                     on[i, j] = True
     return on
 
