@@ -1120,7 +1120,30 @@ def _extend_from_templates() -> None:
             SPECIFIC.setdefault((status, label), []).extend(items)
 
 
+# Fourth batch (corpus v4): finding clauses and none-found sentences written for TRAINING ONLY, so
+# the dev and test documents stay exactly as in corpus v3 (their scores stay comparable). Items from
+# here on in a list are drawn by train documents alone (`item_pool`).
+TRAIN_ONLY_BATCHES = ("red_flags_extra_d1.json", "red_flags_extra_d2.json")
+_TRAIN_ONLY_FROM: dict[int, int] = {}  # id(list) -> index of its first train-only item
+
+
+def _extend_train_only() -> None:
+    for name in TRAIN_ONLY_BATCHES:
+        for ind, parts in json.loads((TEMPLATES / name).read_text(encoding="utf-8")).items():
+            for kind, items in parts.items():
+                target = FLAGS[ind][kind]
+                _TRAIN_ONLY_FROM.setdefault(id(target), len(target))
+                target.extend(items)
+
+
+def item_pool(items: list, i: int) -> str:
+    """Pool of `items[i]`: `pool_of` among the pooled items; train-only items write train alone."""
+    start = _TRAIN_ONLY_FROM.get(id(items), len(items))
+    return "a" if i >= start else pool_of(i, start)
+
+
 _extend_from_templates()
+_extend_train_only()
 
 
 _NEGATED = re.compile(r"\b(no|not|none|never|nothing|without|neither|nor)\b|n't\b", re.IGNORECASE)
@@ -1159,7 +1182,7 @@ class Writer:
 
     def pick(self, key: str, items: list):
         """A template from the document's pool, with its id 'key#index'."""
-        idx = [i for i in range(len(items)) if self.pool in pool_of(i, len(items))]
+        idx = [i for i in range(len(items)) if self.pool in item_pool(items, i)]
         i = self.rng.choice(idx)
         return f"{key}#{i}", items[i]
 
