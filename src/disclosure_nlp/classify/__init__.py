@@ -5,7 +5,8 @@
 
 Names: `lexical` (TF-IDF + logistic regression), `minilm_context` (fine-tuned MiniLM with a
 document-context layer; needs the `neural` extra to train, only onnxruntime to predict),
-`minilm_frozen` (frozen MiniLM sentence vectors + logistic regression per label; same needs) and
+`minilm_frozen` (frozen MiniLM sentence vectors + logistic regression per label; same needs),
+`minilm_tuned` (fine-tuned MiniLM, one softmax: the single label of a sentence; same needs) and
 `ensemble` (a weighted combination of trained members).
 """
 
@@ -22,6 +23,7 @@ _REGISTRY: dict[str, str] = {
     "lexical": "disclosure_nlp.classify.lexical:LexicalClassifier",
     "minilm_context": "disclosure_nlp.classify.neural:MiniLMContextClassifier",
     "minilm_frozen": "disclosure_nlp.classify.embedding:MiniLMEmbeddingClassifier",
+    "minilm_tuned": "disclosure_nlp.classify.tuned:MiniLMTunedClassifier",
     "ensemble": "disclosure_nlp.classify.ensemble:EnsembleClassifier",
 }
 

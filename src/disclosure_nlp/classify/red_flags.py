@@ -88,33 +88,43 @@ class RedFlagModel:
     statuses) on frozen sentence vectors (`minilm_frozen`). It knows findings by meaning rather
     than by word, so it names the indicator of a finding the lexical models have no words for and
     confirms or denies `observed`. It runs only on the `semantic_candidates` the lexical models point to.
+
+    Optional `indicator` member (with a semantic member only): a fine-tuned encoder with one softmax
+    over the 12 indicators (`minilm_tuned`), trained on red-flag sentences. Where it is present, its
+    probabilities replace the semantic member's indicator columns: it names the indicator of
+    findings in unseen wording much better (see `classify.tuned`).
     """
 
     def __init__(self, topic: SentenceClassifier, status: SentenceClassifier, info: dict | None = None,
-                 semantic: SentenceClassifier | None = None):
+                 semantic: SentenceClassifier | None = None, indicator: SentenceClassifier | None = None):
         if list(topic.labels) != list(RED_FLAGS):
             raise ModelError(f"topic model labels must be the 12 red-flag ids, got {topic.labels}")
         if list(status.labels) != list(FLAG_STATUSES):
             raise ModelError(f"status model labels must be {FLAG_STATUSES}, got {status.labels}")
         if semantic is not None and list(semantic.labels) != list(SEMANTIC_LABELS):
             raise ModelError(f"semantic model labels must be {SEMANTIC_LABELS}, got {semantic.labels}")
+        if indicator is not None and (semantic is None or list(indicator.labels) != list(RED_FLAGS)):
+            raise ModelError("an indicator member needs a semantic member and the 12 red-flag ids as labels")
         self.topic, self.status, self.semantic, self.info = topic, status, semantic, dict(info or {})
+        self.indicator = indicator
 
     @classmethod
     def load(cls, directory: str | Path) -> RedFlagModel:
         directory = Path(directory)
         info = read_meta(directory, META_FILE, "red-flag model")
-        semantic = SentenceClassifier.load(directory / "semantic") if (directory / "semantic").is_dir() else None
+        semantic, indicator = (SentenceClassifier.load(directory / m) if (directory / m).is_dir() else None
+                               for m in ("semantic", "indicator"))
         return cls(SentenceClassifier.load(directory / "topic"),
-                   SentenceClassifier.load(directory / "status"), info, semantic)
+                   SentenceClassifier.load(directory / "status"), info, semantic, indicator)
 
     def save(self, directory: str | Path) -> Path:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.topic.save(directory / "topic")
         self.status.save(directory / "status")
-        if self.semantic is not None:
-            self.semantic.save(directory / "semantic")
+        for name, member in (("semantic", self.semantic), ("indicator", self.indicator)):
+            if member is not None:
+                member.save(directory / name)
         (directory / META_FILE).write_text(json.dumps(self.info, indent=2) + "\n", encoding="utf-8")
         return directory
 
@@ -127,7 +137,7 @@ class RedFlagModel:
     def semantic_probabilities(self, texts: Sequence[str], P_status: np.ndarray) -> np.ndarray | None:
         if self.semantic is None:
             return None
-        return semantic_probabilities(self.semantic, texts, P_status, self.status.thresholds)
+        return semantic_probabilities(self.semantic, texts, P_status, self.status.thresholds, self.indicator)
 
     def predict(self, texts: Sequence[str], contexts: Sequence[Context] | None = None,
                 guard: bool = True, lexicon: bool = True) -> list[dict[str, tuple[str, float]]]:
@@ -146,12 +156,16 @@ def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np
 
 
 def semantic_probabilities(semantic: SentenceClassifier, texts: Sequence[str], P_status: np.ndarray,
-                           t_status: np.ndarray) -> np.ndarray:
-    """The semantic member's probabilities on the `semantic_candidates`; NaN rows elsewhere."""
+                           t_status: np.ndarray, indicator: SentenceClassifier | None = None) -> np.ndarray:
+    """The semantic member's probabilities on the `semantic_candidates`; NaN rows elsewhere. With an
+    `indicator` member, its probabilities fill the indicator columns."""
     P_sem = np.full((len(texts), len(SEMANTIC_LABELS)), np.nan)
     rows = np.flatnonzero(semantic_candidates(texts, P_status, t_status))
     if len(rows):
-        P_sem[rows] = semantic.predict_proba([texts[i] for i in rows])
+        chosen = [texts[i] for i in rows]
+        P_sem[rows] = semantic.predict_proba(chosen)
+        if indicator is not None:
+            P_sem[rows, :len(RED_FLAGS)] = indicator.predict_proba(chosen)
     return P_sem
 
 
