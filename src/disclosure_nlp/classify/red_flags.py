@@ -9,7 +9,8 @@ Three shipped models, each a `SentenceClassifier` directory trained by `disclosu
 * ``models/red_flags``: two lexical classifiers, ``topic`` (which of the 12 indicators a sentence
   talks about) and ``status`` (observed | prohibited | none_found, or none of them for a risk
   description, a training topic or a corrective action), an optional ``semantic`` member (frozen
-  sentence vectors, run on candidate sentences only) and the rules of `flag_rules`: the
+  sentence vectors, run on candidate sentences only) with an optional ``indicator`` member (a
+  fine-tuned encoder that names the indicator there) and the rules of `flag_rules`: the
   ILO-definition lexicon proposes indicators, and a sentence that only states a rule, only reports
   an absence or only names a practice as a topic is never `observed` (zero tolerance).
 * ``models/evidence_status``: implemented | commitment | negative | vague (one-vs-rest, argmax).
