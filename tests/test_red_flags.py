@@ -524,3 +524,44 @@ def test_fragments_never_raise_observed():
     assert out == [{}, {}, {}]
     P_topic, P_status = _forced(1)
     assert decide(["Passports were held."], P_topic, P_status, np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3))[0]
+
+
+def test_semantic_member_overrides_a_lexicon_indicator_only_when_confident():
+    """`semantic_override_min`: where the lexicon names one indicator, a confident semantic
+    indicator replaces it; below the bar (or with the default 1.01) the lexicon's stays."""
+    import numpy as np
+
+    from disclosure_nlp.classify.flag_rules import lexicon_indicators
+    from disclosure_nlp.classify.red_flags import SEMANTIC_LABELS, decide
+
+    text = ["Auditors found that the HR officer kept the workers' passports in a locked drawer."]
+    assert list(lexicon_indicators(text[0])) == ["retention_of_identity_documents"]
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.6), np.full(3, 0.5)
+    P_topic, P_status = np.full((1, len(RED_FLAGS)), 0.3), np.array([[0.9, 0.05, 0.05]])
+    P_sem = np.zeros((1, len(SEMANTIC_LABELS)))
+    P_sem[0, RED_FLAGS.index("restriction_of_movement")] = 0.85
+    P_sem[0, len(RED_FLAGS):] = [0.9, 0.0, 0.0]
+
+    def named(pol):
+        return list(decide(text, P_topic, P_status, t_topic, t_status, policy=pol, P_sem=P_sem)[0])
+
+    assert named({}) == ["retention_of_identity_documents"]  # default: never overrides
+    assert named({"semantic_override_min": 0.9}) == ["retention_of_identity_documents"]
+    assert named({"semantic_override_min": 0.8}) == ["restriction_of_movement"]
+    # a semantic member that agrees with the lexicon changes nothing
+    P_sem[0, RED_FLAGS.index("retention_of_identity_documents")] = 0.95
+    assert named({"semantic_override_min": 0.8}) == ["retention_of_identity_documents"]
+
+
+def test_policy_choice_breaks_near_ties_on_the_other_statuses():
+    """Dev F0.5 differences under F05_TIE are noise: among such policies the one that keeps
+    `prohibited` / `none_found` better wins; zero tolerance always comes first."""
+    from disclosure_nlp.train_flags import F05_TIE, pick_policy
+
+    strict = (0.0,)
+    scores = [(True, 0.874, 0.70, strict), (True, 0.872, 0.85, strict), (True, 0.860, 0.95, strict),
+              (False, 0.990, 0.99, strict)]
+    assert F05_TIE >= 0.002
+    assert pick_policy(scores) == 1  # 0.872 ties 0.874; 0.860 does not; #3 breaks zero tolerance
+    assert pick_policy(scores[:1] + scores[2:]) == 0
+    assert pick_policy([(True, 0.87, 0.8, (0.3,)), (True, 0.87, 0.8, (0.5,))]) == 1  # then stricter

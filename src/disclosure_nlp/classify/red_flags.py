@@ -194,6 +194,10 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # ... and the topic probabilities become (1 - wt) * lexical + wt * semantic, wt =
     # `semantic_topic_weight` (they rank the lexicon's indicators and pass the topic thresholds)
     "semantic_topic_weight": 0.0,
+    # ... and where the lexicon names one indicator, the semantic member's best indicator replaces
+    # it when at least this probable (the lexicon's words can point the wrong way: "debts" in a
+    # wage finding); 1.01 = never
+    "semantic_override_min": 1.01,
 }
 
 # Connectors that join two separate findings in one sentence (audit reports do this a lot).
@@ -280,7 +284,12 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
                     if hits:
                         j = max(hits, key=lambda h: P_topic[i, h])
                         chosen.append((j, max(float(P_topic[i, j]), float(t_topic[j]))))
-            if not chosen and P_sem is not None and not np.isnan(P_sem[i, 0]):
+            ran_i = P_sem is not None and not np.isnan(P_sem[i, 0])
+            if ran_i and len(chosen) == 1:
+                j = int(np.argmax(P_sem[i, :n_ind]))
+                if j != chosen[0][0] and P_sem[i, j] >= float(pol["semantic_override_min"]):
+                    chosen = [(j, max(float(P_topic[i, j]), float(P_sem[i, j])))]
+            if not chosen and ran_i:
                 j = int(np.argmax(P_sem[i, :n_ind]))
                 if P_sem[i, j] >= tau:  # a confident semantic hit counts like a lexicon hit
                     chosen.append((j, max(float(P_topic[i, j]), float(P_sem[i, j]))))
