@@ -838,8 +838,8 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             f"over the 12 indicators on the training sentences that carry one red flag, any status; int8 "
             f"ONNX encoder), parameters `{json.dumps(cfg.indicator['params'], sort_keys=True)}`; where the "
             "semantic member runs, its probabilities take the place of the frozen vectors' indicator "
-            "probabilities (ranking the lexicon's indicators and, above `semantic_topic_min`, naming one "
-            "the lexicon does not).",
+            "probabilities (ranking the lexicon's indicators, above `semantic_topic_min` naming one the "
+            "lexicon does not, and above `semantic_override_min` replacing the lexicon's one).",
         ]
     if cfg.choice_files:
         lines.append(f"- decision policy also chosen on {', '.join(f.name for f in cfg.choice_files)}: documents "
@@ -877,8 +877,9 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             pol, dc = m.get("policy"), m.get("dev_choice")
             if pol and dc:
                 od = dc["chosen_dev"]["per_status"]["observed"]
-                lines += [f"Decision policy chosen on the dev documents (models trained without them; "
-                          f"{dc['objective']}): `{json.dumps(pol)}`; dev observed precision "
+                where = "the dev" + (" and choice" if cfg.choice_files else "")
+                lines += [f"Decision policy chosen on {where} documents (models trained without them; "
+                          f"{dc['objective']}): `{json.dumps(pol)}`; {where.removeprefix('the ')} observed precision "
                           f"{od['precision']:.3f}, recall {od['recall']:.3f}.", ""]
             dp = m.get("test_default_policy")
             if dp:
