@@ -52,6 +52,26 @@ def load_minilm(num_layers: int):
     return enc, tok
 
 
+def mean_pooled(enc):
+    """`enc` with mean pooling over its tokens, as a torch module: (input_ids, attention_mask) ->
+    sentence vectors. Fine-tuning (`tuned`) and the ONNX export both use it, so a model pools its
+    tokens at inference exactly as it did in training."""
+    import torch
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):
+            h = self.m(input_ids=input_ids, attention_mask=attention_mask,
+                       token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(h.dtype)
+            return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+    return Pooled(enc)
+
+
 class OnnxEncoder:
     """Mean-pooled sentence vectors from an exported encoder, in length-sorted batches."""
 
@@ -71,19 +91,8 @@ class OnnxEncoder:
         """Torch encoder + mean pooling -> ONNX (int8 per-channel dynamic when `quantize`)."""
         import torch
 
-        class Pooled(torch.nn.Module):
-            def __init__(self, m):
-                super().__init__()
-                self.m = m
-
-            def forward(self, input_ids, attention_mask):
-                h = self.m(input_ids=input_ids, attention_mask=attention_mask,
-                           token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
-                m = attention_mask.unsqueeze(-1).to(h.dtype)
-                return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-
         enc.eval()
-        model = Pooled(enc).eval()
+        model = mean_pooled(enc).eval()
         dummy = tok(["a first sentence", "and a second, longer sentence here"], padding=True,
                     return_tensors="pt")
         with tempfile.TemporaryDirectory() as tmp:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .base import ModelError, SentenceClassifier
-from .encoder import EncoderHeadMixin, OnnxEncoder, load_minilm
+from .encoder import EncoderHeadMixin, OnnxEncoder, load_minilm, mean_pooled
 
 
 class MiniLMTunedClassifier(EncoderHeadMixin, SentenceClassifier):
@@ -61,16 +61,14 @@ class MiniLMTunedClassifier(EncoderHeadMixin, SentenceClassifier):
                                  {"params": head.parameters(), "lr": float(p["head_lr"])}], weight_decay=0.01)
         bs, epochs = int(p["train_batch_size"]), int(p["epochs"])
         steps, done = epochs * ((len(data) + bs - 1) // bs), 0
-        enc.train()
+        pooled = mean_pooled(enc).train()
         for _ in range(epochs):
             rng.shuffle(data)
             for b in range(0, len(data), bs):
                 batch = data[b:b + bs]
                 t = tok([x for x, _ in batch], padding=True, truncation=True, max_length=int(p["max_length"]),
                         return_tensors="pt")
-                h = enc(**t).last_hidden_state
-                m = t["attention_mask"].unsqueeze(-1).to(h.dtype)
-                logits = head((h * m).sum(1) / m.sum(1).clamp(min=1.0))
+                logits = head(pooled(t["input_ids"], t["attention_mask"]))
                 loss = torch.nn.functional.cross_entropy(logits, torch.tensor([y for _, y in batch]),
                                                          label_smoothing=float(p["label_smoothing"]))
                 opt.zero_grad()
