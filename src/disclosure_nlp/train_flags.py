@@ -117,12 +117,12 @@ def load_flag_config(path: str | Path) -> FlagConfig:
         folds=int(raw.get("folds", 5)), max_documents=raw.get("max_documents"),
         aims_dir=p(aims_dir), aims_train=bool(aims.get("train", False)),
         description=str(raw.get("description", "")).strip(), source=path, raw=raw,
-        semantic=_semantic_spec(raw.get("semantic"), path),
-        indicator=_semantic_spec(raw.get("indicator"), path, "indicator", "minilm_tuned"),
+        semantic=_member_spec(raw.get("semantic"), path),
+        indicator=_member_spec(raw.get("indicator"), path, "indicator", "minilm_tuned"),
     )
 
 
-def _semantic_spec(value: Any, path: Path, key: str = "semantic", default: str = "minilm_frozen") -> dict | None:
+def _member_spec(value: Any, path: Path, key: str = "semantic", default: str = "minilm_frozen") -> dict | None:
     if value is None:
         return None
     if not isinstance(value, dict) or not isinstance(value.get("params", {}), dict):
