@@ -346,3 +346,63 @@ def test_shared_analysis_gives_the_same_scores_and_is_released(trained, data):
     for a, b in zip(plain, shared):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert lexical._LOCAL.cache is None
+
+
+def test_ensemble_weights_chosen_on_the_held_out_fold():
+    """`choose_weights`: the grid search favours the informative member over a noise member."""
+    from disclosure_nlp.train import choose_member_weights
+
+    rng = np.random.default_rng(0)
+    Y = (rng.random((400, len(LABELS))) < 0.2).astype(np.float32)
+    good = np.clip(0.15 + 0.6 * Y + 0.1 * rng.standard_normal(Y.shape), 0.01, 0.99)
+    noise = rng.uniform(0.01, 0.99, Y.shape)
+    clf = get_classifier("ensemble", LABELS, choose_weights=True,
+                         members=[{"name": "lexical", "weight": 0.5}, {"name": "lexical", "weight": 0.5}])
+    halves = np.arange(400) % 2
+    choice = choose_member_weights(clf, [noise, good], Y, halves, LABELS)
+    assert choice["start"] == [0.5, 0.5]
+    assert choice["chosen"][1] >= 0.8 and list(clf.weights) == pytest.approx(choice["chosen"])
+    # a member switched off is not needed to score
+    clf.set_weights([0.0, 1.0])
+    np.testing.assert_allclose(clf.combine(clf.weights, [None, good]), good, rtol=1e-6)
+    with pytest.raises(ModelError, match="non-negative"):
+        clf.set_weights([-1.0, 2.0])
+
+
+def test_training_with_chosen_weights_saves_them_and_needs_holdout(tmp_path):
+    from disclosure_nlp.train import TrainingError, fit_and_calibrate
+
+    train = make_corpus(n_docs=10, seed=4)
+    params = {"choose_weights": True, "members": [
+        {"name": "lexical", "weight": 0.5, "params": {"C": 4.0}},
+        {"name": "lexical", "weight": 0.5, "params": {"C": 0.01, "char": False}}]}
+    clf, heldout = fit_and_calibrate("ensemble", params, LABELS, train, 20, 3, 0, "holdout")
+    choice = heldout["weight_choice"]
+    assert clf.info["weight_choice"] == choice and sum(choice["chosen"]) == pytest.approx(1.0)
+    assert [m["weight"] for m in clf.params["members"]] == pytest.approx(choice["chosen"])
+    texts, ctx = [r.text for r in train[:30]], context_windows(train[:30], 20)
+    clf.set_weights([0.2, 0.8])  # synthetic data ties every weighting; saved weights must be these
+    loaded = load_classifier(clf.save(tmp_path / "m"))
+    assert list(loaded.weights) == pytest.approx([0.2, 0.8])
+    np.testing.assert_allclose(loaded.predict_proba(texts, ctx), clf.predict_proba(texts, ctx), rtol=1e-6)
+    with pytest.raises(TrainingError, match="holdout"):
+        fit_and_calibrate("ensemble", params, LABELS, train, 20, 3, 0, "cv")
+
+
+@pytest.mark.slow
+def test_tuned_none_class_learns_sentences_with_no_label(data, tmp_path):
+    """minilm_tuned with `none_class`: an extra "none of these" class, so a sentence with no label
+    is not forced onto one; the probabilities returned are the real labels' only."""
+    _needs("minilm_tuned")
+    train, test = data
+    clf = get_classifier("minilm_tuned", LABELS, seed=0, none_class=True, **TINY_PARAMS["minilm_tuned"])
+    clf.fit([r.text for r in train], None, label_matrix(train, LABELS))
+    texts = [r.text for r in test]
+    P = clf.predict_raw(texts)
+    assert P.shape == (len(test), len(LABELS)) and (P.sum(axis=1) <= 1 + 1e-5).all()
+    Y = label_matrix(test, LABELS)
+    none, one = Y.sum(axis=1) == 0, Y.sum(axis=1) == 1
+    assert P[none].sum(axis=1).mean() < 0.5 < P[one].sum(axis=1).mean()
+    assert (P[one].argmax(axis=1) == Y[one].argmax(axis=1)).mean() > 0.8
+    loaded = load_classifier(clf.save(tmp_path / "m"))
+    np.testing.assert_allclose(loaded.predict_raw(texts), P, atol=1e-5)

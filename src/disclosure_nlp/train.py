@@ -274,6 +274,9 @@ def fit_and_calibrate(name: str, params: dict, labels: Sequence[str],
              Held-out report: the held-out statements split in two, each half scored with
              calibration/thresholds fitted on the other half.
     """
+    if params.get("choose_weights") and calibration != "holdout":
+        raise TrainingError("choose_weights needs `calibration: holdout` (the weights are chosen on the "
+                            "held-out fold)")
     records = sort_reading_order(records)
     texts = [r.text for r in records]
     contexts = context_windows(records, context_words)
@@ -295,8 +298,14 @@ def fit_and_calibrate(name: str, params: dict, labels: Sequence[str],
         clf = fit_classifier(name, params, labels, [texts[i] for i in tr],
                              [contexts[i] for i in tr], Y[tr], seed,
                              progress("model (held-out fold excluded)") if progress else None)
-        P_raw = clf.predict_raw([texts[i] for i in te], [contexts[i] for i in te])
         halves = grouped_folds([groups[i] for i in te], 2, seed)
+        te_texts, te_contexts = [texts[i] for i in te], [contexts[i] for i in te]
+        if params.get("choose_weights"):
+            member_raw = clf.predict_members(te_texts, te_contexts)
+            clf.weight_choice = choose_member_weights(clf, member_raw, Y[te], halves, labels)
+            P_raw = clf.combine(clf.weights, member_raw)
+        else:
+            P_raw = clf.predict_raw(te_texts, te_contexts)
         platt, thresholds, P_cal, T = calibrate_and_threshold(Y[te], P_raw, halves)
         heldout = _heldout_report(Y[te], P_cal, T, labels)
         heldout["ece_uncalibrated"] = expected_calibration_error(Y[te], P_raw)
@@ -308,7 +317,38 @@ def fit_and_calibrate(name: str, params: dict, labels: Sequence[str],
         raise TrainingError(f"unknown calibration method {calibration!r}")
     clf.calibration, clf.thresholds = platt, thresholds
     clf.info = {"context_words": context_words, "seed": seed, "calibration": calibration}
+    if getattr(clf, "weight_choice", None):
+        clf.info["weight_choice"] = heldout["weight_choice"] = clf.weight_choice
     return clf, heldout
+
+
+WEIGHT_STEP = 0.1
+
+
+def choose_member_weights(clf, member_raw: list[np.ndarray], Y: np.ndarray, halves: np.ndarray,
+                          labels: Sequence[str]) -> dict[str, Any]:
+    """Ensemble weights (a grid on the simplex, step `WEIGHT_STEP`) with the best held-out
+    macro-F1, each half of the held-out statements scored with calibration and thresholds fitted on
+    the other half (as the held-out report is). Sets them on `clf`; returns what was tried."""
+    import itertools
+
+    from .evaluate import macro_f1, per_label_metrics
+
+    k = len(member_raw)
+    steps = int(round(1 / WEIGHT_STEP))
+    grid = [tuple(c / steps for c in combo) for combo in itertools.product(range(steps + 1), repeat=k)
+            if sum(combo) == steps]
+    start = tuple(float(w) for w in clf.weights)
+    tried = []
+    for w in grid:
+        _, _, P_cal, T = calibrate_and_threshold(Y, clf.combine(w, member_raw), halves)
+        tried.append((round(macro_f1(per_label_metrics(Y, (P_cal >= T).astype(np.int8), labels)), 4), w))
+    # best score; ties go to the weights nearest the config's
+    best = max(tried, key=lambda t: (t[0], -sum((a - b) ** 2 for a, b in zip(t[1], start))))
+    clf.set_weights(best[1])
+    return {"objective": "held-out macro-F1 (cross-fitted halves)", "step": WEIGHT_STEP,
+            "start": [round(w, 4) for w in start], "chosen": list(best[1]), "macro_f1": best[0],
+            "members": [m["name"] for m in clf.params["members"]]}
 
 
 def _heldout_report(Y, P, T, labels) -> dict[str, Any]:

@@ -8,7 +8,10 @@ frozen vectors or n-grams do (top-1 on the findings of the dev documents, whose 
 never sees: 0.88-0.89 against 0.80 for the lexical topic model and 0.69 for frozen vectors).
 
 It trains on the rows of `Y` with exactly one positive label (others are skipped), a few epochs with
-label smoothing, so it learns the practice a sentence describes rather than its template. Inference
+label smoothing, so it learns the practice a sentence describes rather than its template. With
+`none_class: true` the rows with no label train one extra class, "none of these", so the model can
+say a sentence has no label at all (what a criteria member needs: most sentences of a statement
+address no criterion); the probabilities returned are those of the real labels only. Inference
 needs no torch: the encoder is exported to ONNX (int8) and the head runs in NumPy.
 """
 
@@ -32,14 +35,16 @@ class MiniLMTunedClassifier(EncoderHeadMixin, SentenceClassifier):
     def __init__(self, labels, num_layers: int = 6, max_length: int = 96, epochs: int = 2,
                  lr: float = 5e-5, head_lr: float = 1e-3, train_batch_size: int = 32,
                  label_smoothing: float = 0.1, quantize: bool = True, threads: int = 2,
-                 batch_size: int = 64, seed: int = 0, **params: Any) -> None:
+                 batch_size: int = 64, none_class: bool = False, seed: int = 0, **params: Any) -> None:
         # `batch_size` is the inference batch: int8 activations are quantised per batch, so the
         # model scores with the same batching after training and after loading
         super().__init__(labels, num_layers=num_layers, max_length=max_length, epochs=epochs, lr=lr,
                          head_lr=head_lr, train_batch_size=train_batch_size, label_smoothing=label_smoothing,
-                         quantize=quantize, threads=threads, batch_size=batch_size, seed=seed, **params)
+                         quantize=quantize, threads=threads, batch_size=batch_size, none_class=bool(none_class),
+                         seed=seed, **params)
         self._encoder: OnnxEncoder | None = None
-        self._head: dict[str, np.ndarray] | None = None  # W (n_labels, dim), b (n_labels,)
+        # W (n_classes, dim), b (n_classes,): n_classes = n_labels, plus 1 with none_class
+        self._head: dict[str, np.ndarray] | None = None
 
     def _fit(self, texts, contexts, Y, progress) -> None:
         try:
@@ -47,16 +52,21 @@ class MiniLMTunedClassifier(EncoderHeadMixin, SentenceClassifier):
         except ImportError:
             raise ModelError("minilm_tuned needs the `neural` extra (torch)") from None
         p = self.params
-        rows = np.flatnonzero((Y > 0.5).sum(1) == 1)
+        n_pos = (Y > 0.5).sum(1)
+        rows = np.flatnonzero(n_pos == 1)
         if not len(rows):
             raise ModelError("minilm_tuned needs sentences with exactly one label to learn from")
         data = [(texts[i], int(np.argmax(Y[i]))) for i in rows]
+        n_classes = len(self.labels)
+        if p["none_class"]:
+            data += [(texts[i], n_classes) for i in np.flatnonzero(n_pos == 0)]
+            n_classes += 1
         seed = int(p["seed"])
         torch.manual_seed(seed)
         rng = random.Random(seed)
         torch.set_num_threads(int(os.environ.get("DISCLOSURE_NLP_THREADS", p["threads"])))
         enc, tok = load_minilm(int(p["num_layers"]))
-        head = torch.nn.Linear(enc.config.hidden_size, len(self.labels))
+        head = torch.nn.Linear(enc.config.hidden_size, n_classes)
         opt = torch.optim.AdamW([{"params": enc.parameters(), "lr": float(p["lr"])},
                                  {"params": head.parameters(), "lr": float(p["head_lr"])}], weight_decay=0.01)
         bs, epochs = int(p["train_batch_size"]), int(p["epochs"])
@@ -87,4 +97,4 @@ class MiniLMTunedClassifier(EncoderHeadMixin, SentenceClassifier):
             raise ModelError("minilm_tuned model is not trained or loaded")
         z = self._encoder.embed(list(texts)) @ self._head["W"].T + self._head["b"]
         z = np.exp(z - z.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
+        return (z / z.sum(axis=1, keepdims=True))[:, :len(self.labels)]
