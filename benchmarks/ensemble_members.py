@@ -5,9 +5,11 @@
 For AU -> CA and CA -> AU: the config's ensemble is trained once on 4/5 of the training statements
 (the `calibration: holdout` recipe); its members' raw probabilities on the held-out fifth and on the
 test jurisdiction are kept, and every weighting is then scored the way the shipped recipe would be
-(Platt calibration and per-label thresholds fitted on the held-out fifth, macro-F1 over the 9 shared
-criteria on the test statements):
-  * the config's weights, each member alone, and equal weights;
+(Platt calibration and per-label thresholds fitted on the held-out fifth; "held-out" is macro-F1
+over the labels with positives in the held-out fifth, cross-fitted halves; "test" is macro-F1 over
+the 9 shared criteria on the other jurisdiction's statements):
+  * the config's weights, each member alone, each member left out (the others at their config
+    weights), and equal weights;
   * the weights `choose_weights` picks on the held-out fold (train.choose_member_weights);
   * the best weights in hindsight on the test set (an oracle: an upper bound, not a result).
 Writes benchmarks/results/ensemble_members.json. Skips cleanly when ../shared/data/aims is absent.
@@ -76,7 +78,9 @@ def direction(cfg, train, test) -> dict:
     out = {"members": names, "train_seconds": train_s,
            "config_weights": score(list(clf.weights)),
            "equal_weights": score([1.0 / k] * k),
-           "alone": {f"{j}:{n}": score([1.0 if i == j else 0.0 for i in range(k)]) for j, n in enumerate(names)}}
+           "alone": {f"{j}:{n}": score([1.0 if i == j else 0.0 for i in range(k)]) for j, n in enumerate(names)},
+           "left_out": {f"{j}:{n}": score([0.0 if i == j else w for i, w in enumerate(clf.weights)])
+                        for j, n in enumerate(names)} if k > 2 else {}}
     choice = choose_member_weights(clf, held, Yh, halves, cfg.labels)
     out["chosen_on_heldout"] = score(choice["chosen"])
     import itertools
@@ -110,8 +114,10 @@ def main() -> int:
             s = r[key]
             print(f"  {key:18s} {s['weights']}  held-out {s['heldout_macro_f1']:.3f}  "
                   f"test {s['test_macro_f1_shared']:.3f}")
-        for key, s in r["alone"].items():
-            print(f"  alone {key:12s} held-out {s['heldout_macro_f1']:.3f}  test {s['test_macro_f1_shared']:.3f}")
+        for what in ("alone", "left_out"):
+            for key, s in r[what].items():
+                print(f"  {what} {key:16s} {s['weights']}  held-out {s['heldout_macro_f1']:.3f}  "
+                      f"test {s['test_macro_f1_shared']:.3f}")
         Path(args.out).write_text(json.dumps(res, indent=2) + "\n")
     print(f"saved {args.out}")
     return 0
