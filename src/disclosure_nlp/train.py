@@ -329,7 +329,7 @@ def choose_member_weights(clf, member_raw: list[np.ndarray], Y: np.ndarray, halv
                           labels: Sequence[str]) -> dict[str, Any]:
     """Ensemble weights (a grid on the simplex, step `WEIGHT_STEP`) with the best held-out
     macro-F1, each half of the held-out statements scored with calibration and thresholds fitted on
-    the other half (as the held-out report is). Sets them on `clf`; returns what was tried."""
+    the other half (as the held-out report is). Sets them on `clf`; returns the choice and its score."""
     import itertools
 
     from .evaluate import macro_f1, per_label_metrics
