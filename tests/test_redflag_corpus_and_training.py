@@ -208,3 +208,25 @@ def test_real_sample_labels_are_well_formed_and_carry_no_text():
         real = read_real_sample(path, AIMS_DIR)  # what the model card and the benchmark score
         assert len(real) == 479 and all(r.text for r in real)
         assert sum(bool(r.red_flags) for r in real) == sum(bool(r["red_flags"]) for r in rows)
+
+
+def test_hand_written_sets_are_valid_whole_documents_apart_from_the_corpus(corpus):
+    """The blind dev sets and the independent sets (written by hand, blind to the templates): valid
+    ids and statuses, sentences in order, every status present, and no document shared with each
+    other or with the generated corpus."""
+    files = sorted(CORPORA.glob("redflags_dev_blind*.jsonl")) + sorted((CORPORA / "independent").glob("*.jsonl"))
+    assert len(files) >= 7
+    seen = {r.doc_id for recs in corpus.values() for r in recs}
+    for f in files:
+        recs = read_jsonl(f)
+        by_doc: dict[str, list[int]] = {}
+        statuses = Counter()
+        for r in recs:
+            by_doc.setdefault(r.doc_id, []).append(r.index)
+            for ind, st in (r.red_flags or {}).items():
+                assert ind in RED_FLAGS and st in FLAG_STATUSES, (f.name, r.text)
+                statuses[st] += 1
+        assert all(ix == list(range(len(ix))) for ix in by_doc.values()), f.name
+        assert not seen & set(by_doc), f"{f.name} reuses document ids"
+        seen |= set(by_doc)
+        assert min(statuses[s] for s in FLAG_STATUSES) >= 10 and statuses["observed"] >= 50, (f.name, statuses)
