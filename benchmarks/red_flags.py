@@ -6,6 +6,8 @@
    sentence uses): red flags per status (micro over indicators), per indicator and per
    indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
    mention-only sentences); evidence status (4-way); finer labels.
+   Then the three small independently written sets (corpora/independent) and the blind dev sets
+   b, c, d (corpora/redflags_dev_blind_*.jsonl, together).
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
 3. Real data: evidence status on the AIMS.ca negative-evidence sentences (../shared/data/aims) against
    the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent; and
@@ -97,6 +99,16 @@ def run(models_dir: Path | None = None) -> dict:
                                       **{k: rep[k] for k in ("per_status", "per_indicator_any_status",
                                                              "zero_tolerance")}}
 
+    # blind dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl): written blind to corpus and models,
+    # kept for choosing between models and policies; scored together here
+    blind = sorted((ROOT / "corpora").glob("redflags_dev_blind_*.jsonl"))
+    if blind:
+        recs = read_files(blind)
+        rep = red_flag_report(recs, [p.red_flags for p in flagger.predict_sentences([r.text for r in recs])])
+        out["blind_sets"] = {"files": [f.name for f in blind], "sentences": len(recs),
+                             "documents": len({r.doc_id for r in recs}),
+                             **{k: rep[k] for k in ("per_status", "macro_f1_status", "zero_tolerance")}}
+
     pro = _prohibition_set()
     pro_pred = flagger.predict_sentences(pro)
     out["zero_tolerance_test_set"] = {
@@ -181,6 +193,11 @@ def _print(res: dict) -> None:
             print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
         print(f"  observed on prohibition-only sentences: "
               f"{ind['zero_tolerance']['observed_on_prohibition_sentences']}/{ind['zero_tolerance']['prohibition_sentences']}")
+    bl = res.get("blind_sets")
+    if bl:
+        print(f"\nblind dev sets {', '.join(bl['files'])} ({bl['sentences']} sentences, {bl['documents']} documents):")
+        for k, m in bl["per_status"].items():
+            print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
     ev = res["evidence_status"]
     print(f"\nevidence status (held-out corpus, 4-way): macro-F1 {ev['macro_f1']}, accuracy {ev['accuracy']}")
     for k, m in ev["per_status"].items():
