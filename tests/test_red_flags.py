@@ -380,6 +380,18 @@ def test_none_found_needs_negation_when_the_policy_says_so():
     assert on[0]["retention_of_identity_documents"][0] == "observed"
     assert on[1] == {}
     assert on[2]["retention_of_identity_documents"][0] == "none_found"
+    # a positively worded absence has no negation either; with `none_found_veto_observed` off a
+    # vetoed none_found never turns into a finding (the next status, else no flag)
+    free = ["Workers said they came and went freely, and auditors saw the gate open throughout the visit."]
+    pol = {"none_found_check": "negation", "none_found_veto_observed": False}
+    assert decide(texts[:1] + free, P_topic[:2], P_status[:2], t_topic, t_status, policy=pol) == [{}, {}]
+    both = np.array([[0.6, 0.0, 0.95]])  # observed also passes its threshold: still not taken
+    assert decide(free, P_topic[:1], both, t_topic, t_status, policy=pol) == [{}]
+    assert decide(free, P_topic[:1], both, t_topic, t_status,
+                  policy={"none_found_check": "negation"})[0]["retention_of_identity_documents"][0] == "observed"
+    prohibited = np.array([[0.1, 0.6, 0.95]])
+    assert decide(free, P_topic[:1], prohibited, t_topic, t_status,
+                  policy=pol)[0]["retention_of_identity_documents"][0] == "prohibited"
 
 
 def test_decisive_vocabulary_settles_the_indicator():

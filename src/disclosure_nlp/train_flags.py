@@ -543,7 +543,8 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
 # Grid of decision policies tried on the dev documents (see red_flags.DEFAULT_POLICY).
 POLICY_GRID = {"split_additive": (False, True), "observed_min": (0.0, 0.3, 0.5, 0.7),
                "observed_min_without_lexicon": (0.0, 0.5, 0.7, 0.9),
-               "none_found_check": ("off", "negation", "absence"), "mention_guard": (False, True)}
+               "none_found_check": ("off", "negation", "absence"), "none_found_veto_observed": (True, False),
+               "mention_guard": (False, True)}
 # ... and, for a model with a semantic member, these (searched in turn with the grid above)
 # (`semantic_topic_min` 1.01 = never name an indicator from the semantic member alone)
 SEMANTIC_GRID = {"semantic_weight": (0.0, 0.3, 0.5, 0.7), "semantic_topic_min": (0.7, 0.8, 0.9, 1.01),
@@ -585,6 +586,7 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
             f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
             ok = rep["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
             strict = (pol["observed_min"], pol["observed_min_without_lexicon"], pol["none_found_check"] == "off",
+                      not pol.get("none_found_veto_observed", True),
                       pol["mention_guard"], -pol.get("semantic_weight", 0.0), pol.get("semantic_topic_min", 1.01),
                       -pol.get("semantic_topic_weight", 0.0), pol.get("semantic_override_min", 1.01))
             others = float(np.mean([rep["per_status"][s]["f1"] for s in ("prohibited", "none_found")]))

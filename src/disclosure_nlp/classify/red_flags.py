@@ -181,6 +181,9 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # "absence" (needs absence wording such as "no evidence of"); vetoed -> the next status, or
     # `observed` when the sentence carries a finding cue ("were found in the safe")
     "none_found_check": "off",
+    # ... and whether a vetoed `none_found` may become `observed` (a positively worded absence,
+    # "workers said they were free to leave", has no negation: promoting it is a false finding)
+    "none_found_veto_observed": True,
     # `observed` on a sentence that only names a practice as a topic (training subject, risk,
     # questionnaire item, "if X is found") -> no flag (flag_rules.mention_only)
     "mention_guard": False,
@@ -253,10 +256,12 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
             check = pol["none_found_check"]
             if status == "none_found" and check != "off" and not (
                     reports_absence(text) if check == "absence" else can_be_none_found(text)):
-                rest = [k for k in ok_status if FLAG_STATUSES[k] != "none_found"]
+                to_obs = bool(pol["none_found_veto_observed"])
+                rest = [k for k in ok_status if FLAG_STATUSES[k] != "none_found"
+                        and (to_obs or FLAG_STATUSES[k] != "observed")]
                 if rest:
                     s = int(max(rest, key=lambda k: P_status[i, k]))
-                elif has_finding_cue(text):
+                elif to_obs and has_finding_cue(text):
                     s = FLAG_STATUSES.index("observed")
                 else:
                     out.append(flags)
