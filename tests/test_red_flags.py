@@ -414,6 +414,9 @@ MENTION_ONLY = [
     "The supplier questionnaire asks whether workers' identity documents are held by the employer.",
     "Our whistleblowing hotline is open 24 hours a day, seven days a week, in 12 languages.",
     "If debt bondage is identified at a supplier, we will require the debts to be cancelled.",
+    "Leaflets handed out at induction show workers how to spot debt bondage and whom to call.",
+    "Forced labour can occur several tiers down a supply chain, for example where a supplier subcontracts.",
+    "Staff may raise concerns about withheld wages through our confidential grievance channel.",
 ]
 
 
@@ -428,7 +431,8 @@ def test_mention_guard_on_topics_and_findings():
     # findings that also name training, risks or the hotline keep their status
     findings = ["Auditors found that workers had received no training and that 6 passports were held in the office.",
                 "A call to our helpline revealed that a recruiter had charged 14 workers fees of USD 900 each.",
-                "Interviews showed that workers at high risk had been locked in the dormitory at night."]
+                "Interviews showed that workers at high risk had been locked in the dormitory at night.",
+                "Through our grievance mechanism we learned that a labour agent held 30 workers' passports."]
     for s in findings:
         assert not mention_only(s), s
     t_topic, t_status = np.full(len(RED_FLAGS), 0.3), np.full(3, 0.3)
@@ -577,3 +581,26 @@ def test_policy_choice_breaks_near_ties_on_the_other_statuses():
     assert pick_policy(scores) == 1  # 0.872 ties 0.874; 0.860 does not; #3 breaks zero tolerance
     assert pick_policy(scores[:1] + scores[2:]) == 0
     assert pick_policy([(True, 0.87, 0.8, (0.3,)), (True, 0.87, 0.8, (0.5,))]) == 1  # then stricter
+
+
+def test_a_sentence_gets_the_same_flags_alone_and_inside_its_document(flagger):
+    """A sentence's red flags must not depend on the other sentences scored with it: the API scores
+    one sentence, the reviewer page a whole document. (The int8 encoders quantise activations per
+    batch, so the members that use one run a sentence at a time.)"""
+    from disclosure_nlp.train_flags import read_files
+
+    recs = read_files([ROOT / "corpora" / "independent" / "redflags_independent_a.jsonl",
+                       ROOT / "corpora" / "redflags_dev_blind.jsonl"])
+    docs: dict[str, list[str]] = {}
+    for r in recs:
+        docs.setdefault(r.doc_id, []).append(r.text)
+    model = flagger.red_flags
+    differ = []
+    for texts in docs.values():
+        together = model.predict(texts)
+        for text, flags in zip(texts, together):
+            alone = model.predict([text])[0]
+            if {k: s for k, (s, _) in alone.items()} != {k: s for k, (s, _) in flags.items()} or any(
+                    abs(alone[k][1] - flags[k][1]) > 1e-6 for k in alone):
+                differ.append((text, flags, alone))
+    assert len(recs) > 400 and not differ, differ[:3]

@@ -69,8 +69,9 @@ class MiniLMEmbeddingClassifier(EncoderHeadMixin, SentenceClassifier):
         shared = _frozen_encoder(int(p["num_layers"]), bool(p["quantize"]), int(p["max_length"]),
                                  int(p["threads"]), int(p["batch_size"]))
         self._encoder = OnnxEncoder(shared.onnx_bytes, shared.tokenizer_json, shared.max_length,
-                                    shared.threads, shared.batch_size, shared.fp32_bytes)
-        tag = hashlib.sha1(self._encoder.onnx_bytes).hexdigest()
+                                    shared.threads, int(p["batch_size"]), shared.fp32_bytes)
+        # int8 vectors depend on the inference batch (activations are quantised per batch)
+        tag = f"{hashlib.sha1(self._encoder.onnx_bytes).hexdigest()}:{self._encoder.batch_size}"
         todo = [t for t in dict.fromkeys(texts) if (tag, t) not in _VECTORS]
         for b in range(0, len(todo), 512):
             part = todo[b:b + 512]

@@ -42,7 +42,8 @@ _FINDING = re.compile(
     r"""\b(
         observed | noted\s+that | found\s+that |
         (auditors?|assessors?|inspectors?|investigators?|we|team|investigation|review|audit|interviews?)\s+(found|identified|confirmed|noted|saw)\b | was\s+found | were\s+found | revealed | uncovered |
-        discovered | identified\s+(that|two|\d+|a\s+case|one\s+case|an?\s+instance|cases?\s+(of|where|in)) |
+        discovered | (learned|learnt)\s+(that|of)\b | (became|were|was)\s+(made\s+)?aware\s+(of|that)\b |
+        identified\s+(that|two|\d+|a\s+case|one\s+case|an?\s+instance|cases?\s+(of|where|in)) |
         established\s+that | confirmed\s*(that|:) | show(s|ed)?\s+that | showed\s+\w+ | indicated\s+that |
         stated\s+that | reported\s+(that|being|having) | said\s+(that|they|the|he|she) | told\s+(that|them|us|workers|the\s+auditor) |
         described | admitted | complain(ed|ts?\s+of) | according\s+to | records?\s+(showed|show|indicated) |
@@ -127,8 +128,9 @@ def guard_status(text: str, status: str, absence: bool = True) -> str:
 
 
 # Mention wording: the sentence names a practice as a topic, not as something that happened - a
-# training or workshop subject, a questionnaire item, a risk, a reporting channel ("our hotline is
-# open 24 hours a day"), a procedure for "if X is found".
+# training or workshop subject, awareness material ("posters explain how to recognise ..."), a
+# questionnaire item, a risk, something that may happen, a reporting channel ("our hotline is open
+# 24 hours a day"), a procedure for "if X is found".
 _MENTION = re.compile(
     r"""\b(
         training | trained\s+(on|in|to) | workshops?\s+(for|on|about|with|covering) | modules? | courses? |
@@ -137,6 +139,9 @@ _MENTION = re.compile(
         asks?\s+(our\s+)?(suppliers?\s+)?(whether|if|to\s+confirm) |
         (high|higher|elevated|increased|salient|inherent)[\s-]+risks? | risks?\s+(of|assessments?) | at\s+risk\b |
         vulnerable\s+to | hotlines? | helplines? | whistle-?blow\w* | speak[\s-]up |
+        how\s+to\s+(recogni[sz]e|identify|spot|detect|report) |
+        (alert|reporting|grievance|complaints?)\s+(systems?|channels?|mechanisms?|procedures?|lines?) |
+        (may|might|could|can)\s+(happen|occur|arise|take\s+place) |
         (if|where|should|whenever)\s+[^.;]{0,80}?\b(is|are|be)\s+(found|identified|detected|suspected|confirmed)
     )""",
     re.IGNORECASE | re.VERBOSE,
