@@ -224,6 +224,10 @@ def test_cli_train_and_evaluate(app, tmp_path):
     metrics = json.loads((model / "metrics.json").read_text())
     assert metrics["training_data"]["statements"] == 9
     assert 0 <= metrics["heldout"]["ece"] <= 1
+    import sklearn
+
+    # what a retrain depends on is recorded with the model
+    assert metrics["environment"]["libraries"]["scikit-learn"] == sklearn.__version__
     def _state():
         meta = json.loads((model / "classifier.json").read_text())
         meta["info"].pop("trained")

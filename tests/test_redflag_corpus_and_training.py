@@ -145,6 +145,9 @@ def test_training_small_config(tmp_path):
     assert all(st != "observed" for st, _ in f.red_flags.values())
     rf = json.loads((tmp_path / "models" / "red_flags" / "metrics.json").read_text())
     assert rf["test"]["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
+    import numpy
+
+    assert rf["environment"]["libraries"]["numpy"] == numpy.__version__
     if neural:
         import numpy as np
 

@@ -160,6 +160,26 @@ def load_training_data(files: Sequence[Path]) -> list[AnnotatedSentence]:
 # folds and fitting
 
 
+# Libraries whose versions decide what a training run produces (float results, pickles, ONNX bytes).
+TRAINING_LIBRARIES = ("numpy", "scikit-learn", "torch", "transformers", "onnx", "onnxruntime", "tokenizers")
+
+
+def training_environment() -> dict[str, Any]:
+    """Where a model was trained, for metrics.json: Python, machine, CPUs and the versions of the
+    libraries that shape the result (None when not installed). A retrain is deterministic under the
+    seed only to float noise across these; with other versions expect small differences."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+            "libraries": {name: ver(name) for name in TRAINING_LIBRARIES}}
+
+
 def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -422,8 +442,7 @@ def train_from_config(config: TrainConfig | str | Path, quiet: bool = False) -> 
         "cross_jurisdiction": cross,
         "thresholds": dict(zip(cfg.labels, final.thresholds.round(3).tolist())),
         "train_seconds": train_seconds,
-        "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "cpus": os.cpu_count()},
+        "environment": training_environment(),
     }
     final.info.update({"config_name": cfg.name, "trained": metrics["created"]})
     out = cfg.output

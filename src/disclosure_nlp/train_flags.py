@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from .classify.red_flags import (
 )
 from .corpus import AnnotatedSentence, read_aims_csv, read_corpus_files, sort_reading_order
 from .paths import repo_root
+from .train import training_environment
 
 TASKS = ("red_flags", "evidence_status", "due_diligence")
 AIMSCHECK_REFERENCE = {"negative_evidence_macro_f1_ca": 0.678,
@@ -737,8 +737,7 @@ def train_flag_model(config: FlagConfig | str | Path, quiet: bool = False) -> di
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "seed": cfg.seed, "folds": cfg.folds, **result,
         "train_seconds": round(time.time() - t0, 1),
-        "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "cpus": os.cpu_count()},
+        "environment": training_environment(),
     }
     cfg.output.mkdir(parents=True, exist_ok=True)
     (cfg.output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
