@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from disclosure_nlp.classify.base import logit, sigmoid  # noqa: E402
 from disclosure_nlp.corpus import context_windows, label_matrix, sort_reading_order  # noqa: E402
-from disclosure_nlp.evaluate import choose_thresholds, macro_f1, per_label_metrics  # noqa: E402
+from disclosure_nlp.evaluate import THRESHOLD_GRID, choose_thresholds, macro_f1, per_label_metrics  # noqa: E402
 from disclosure_nlp.taxonomy import SHARED_CRITERIA  # noqa: E402
 from disclosure_nlp.train import (  # noqa: E402
     DataMissing,
@@ -61,8 +61,7 @@ def thresholds(P_held, P_test, Yh, Yt, halves, labels) -> dict:
         return sigmoid(logit(P) * platt[:, 0] + platt[:, 1])
 
     Ph, Pt = cal(P_held), cal(P_test)
-    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
-    one = max(grid, key=lambda t: (macro_f1(per_label_metrics(Yh, (Ph >= t).astype(np.int8), labels)), -abs(t - 0.5)))
+    one = max(THRESHOLD_GRID, key=lambda t: (macro_f1(per_label_metrics(Yh, (Ph >= t).astype(np.int8), labels)), -abs(t - 0.5)))
     out = {"per_label_heldout": thr, "shrunk_half_to_0.5": (thr + 0.5) / 2,
            "one_threshold_heldout": np.full(len(labels), one), "oracle_per_label_on_test": choose_thresholds(Yt, Pt)}
     return {k: {"test_macro_f1_shared": round(shared_f1(Yt, Pt >= t, labels), 4),

@@ -54,6 +54,10 @@ def expected_calibration_error(Y: np.ndarray, P: np.ndarray, n_bins: int = 10) -
     return round(float(ece), 4)
 
 
+# Decision thresholds tried per label (and by studies of thresholds, benchmarks/ensemble_members.py).
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
 def choose_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5,
                       grid: np.ndarray | None = None) -> np.ndarray:
     """Per-label threshold maximising F1 on (held-out) predictions; `default` where no positives.
@@ -61,7 +65,7 @@ def choose_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5,
     Ties go to the threshold closest to 0.5, and the choice is smoothed by averaging F1 over
     neighbouring grid points, so one lucky sentence does not move the threshold.
     """
-    grid = np.round(np.arange(0.05, 0.951, 0.025), 3) if grid is None else grid
+    grid = THRESHOLD_GRID if grid is None else grid
     out = np.full(Y.shape[1], default)
     for j in range(Y.shape[1]):
         y = Y[:, j].astype(bool)
