@@ -145,12 +145,10 @@ def test_training_small_config(tmp_path):
     assert all(st != "observed" for st, _ in f.red_flags.values())
     rf = json.loads((tmp_path / "models" / "red_flags" / "metrics.json").read_text())
     assert rf["test"]["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
-    import numpy
+    import numpy as np
 
-    assert rf["environment"]["libraries"]["numpy"] == numpy.__version__
+    assert rf["environment"]["libraries"]["numpy"] == np.__version__
     if neural:
-        import numpy as np
-
         from disclosure_nlp.classify.red_flags import semantic_candidates, semantic_probabilities
 
         m = flagger.red_flags

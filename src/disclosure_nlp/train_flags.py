@@ -595,7 +595,10 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
 
     def best_over(grid: dict, base: dict) -> dict:
         keys = list(grid)
-        cands = [score({**base, **dict(zip(keys, v))}) for v in itertools.product(*(grid[k] for k in keys))]
+        pols = [{**base, **dict(zip(keys, v))} for v in itertools.product(*(grid[k] for k in keys))]
+        # with no none_found check there is no veto: its setting would only repeat a policy
+        pols = [p for p in pols if p["none_found_check"] != "off" or p.get("none_found_veto_observed", True)]
+        cands = [score(p) for p in pols]
         return cands[pick_policy([(c[0][0], c[3], c[4], c[0][2]) for c in cands])][1]
 
     pol = best_over(POLICY_GRID, {k: DEFAULT_POLICY[k] for k in SEMANTIC_GRID})
