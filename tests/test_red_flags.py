@@ -382,7 +382,8 @@ def test_none_found_needs_negation_when_the_policy_says_so():
     assert on[2]["retention_of_identity_documents"][0] == "none_found"
     # a positively worded absence has no negation either; with `none_found_veto_observed` off a
     # vetoed none_found never turns into a finding (the next status, else no flag)
-    free = ["Workers said they came and went freely, and auditors saw the gate open throughout the visit."]
+    # (one the compliant-state wording of flag_rules does not know)
+    free = ["Workers said the dormitory gate stood open day and night, and auditors saw it open throughout the visit."]
     pol = {"none_found_check": "negation", "none_found_veto_observed": False}
     assert decide(texts[:1] + free, P_topic[:2], P_status[:2], t_topic, t_status, policy=pol) == [{}, {}]
     both = np.array([[0.6, 0.0, 0.95]])  # observed also passes its threshold: still not taken
@@ -392,6 +393,51 @@ def test_none_found_needs_negation_when_the_policy_says_so():
     prohibited = np.array([[0.1, 0.6, 0.95]])
     assert decide(free, P_topic[:1], prohibited, t_topic, t_status,
                   policy=pol)[0]["retention_of_identity_documents"][0] == "prohibited"
+
+
+def test_none_found_negation_must_be_about_the_finding_not_the_abuse():
+    """A negation that describes the abuse ("no rest day", "received no pay", "could not leave")
+    is a finding, not an absence; stating the compliant condition ("kept their own passports") is an
+    absence without a negation word."""
+    import numpy as np
+
+    from disclosure_nlp.classify.flag_rules import can_be_none_found, describes_lack, states_compliance
+    from disclosure_nlp.classify.red_flags import decide
+
+    findings = [
+        "Pickers said they had worked 19 days in a row with no rest day during the harvest.",
+        "Two drivers told the auditor they had received no wages since March.",
+        "The cooks said their employer kept the gate key, so they could not leave the compound at night.",
+        "The bunkhouse had no running water and no toilets for 38 residents.",
+        "Women interviewed said their phones were taken and they had no way of contacting home.",
+    ]
+    absences = [
+        "No evidence of passport retention was found.",
+        "None of the 30 workers interviewed reported being threatened.",
+        "Interviewed workers kept their own passports and residence cards.",
+        "Staff said they came and went freely outside working hours.",
+        "Payroll showed every employee was paid at or above the legal minimum wage.",
+        "Drivers confirmed that their work permits were in their own possession.",
+        "All pickers were aged 18 or over according to the age records.",
+        "Workers said they had no complaints about the canteen and no worker reported unpaid wages.",
+    ]
+    for s in findings:
+        assert describes_lack(s) and not can_be_none_found(s), s
+    for s in absences:
+        assert can_be_none_found(s), s
+    assert all(states_compliance(s) for s in absences[2:7])
+    assert not any(states_compliance(s) for s in findings)
+    # under the policy: the status model says none_found; the described lack vetoes it, and the
+    # finding cue makes it `observed`; the compliant state keeps `none_found`
+    texts = [findings[0], absences[2]]
+    P_topic = np.zeros((2, len(RED_FLAGS)))
+    P_topic[0, RED_FLAGS.index("excessive_overtime")] = 0.9
+    P_topic[1, RED_FLAGS.index("retention_of_identity_documents")] = 0.9
+    P_status = np.tile([0.1, 0.0, 0.95], (2, 1))
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.5), np.full(3, 0.5)
+    out = decide(texts, P_topic, P_status, t_topic, t_status, policy={"none_found_check": "negation"})
+    assert out[0]["excessive_overtime"][0] == "observed"
+    assert out[1]["retention_of_identity_documents"][0] == "none_found"
 
 
 def test_decisive_vocabulary_settles_the_indicator():

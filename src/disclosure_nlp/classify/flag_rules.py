@@ -160,9 +160,62 @@ def is_fragment(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]{2,}", text)) < 3
 
 
+# Negations that describe the abuse itself ("no rest day", "received no pay", "could not leave",
+# "no drinking water"): they make a finding, not an absence, so they do not count for `none_found`.
+_DESCRIBED_LACK = re.compile(
+    r"""\b(
+        (no|without(\s+a|\s+any)?)\s+(weekly\s+)?(rest(\s+days?)?|days?\s+off|day\s+of\s+rest|breaks?|holidays?|leave)\b |
+        (no|without(\s+any)?)\s+(drinking\s+|running\s+|clean\s+|piped\s+)?water\b |
+        (no|without(\s+any)?)\s+(ventilation|heating|cooling|air[\s-]conditioning|fans?|windows?|toilets?|showers?|
+            electricity|beds?|mattress(es)?|protective|PPE|gloves|masks|helmets|gas\s+detectors?|(fire|emergency)\s+exits?|
+            lockers?|individual\s+lockers?|access\s+log|first\s+aid|shade)\b |
+        (no|without(\s+any)?)\s+(pay|wages?|salar(y|ies)|money|payments?|transfers?|payslips?|receipts?|overtime\s+premium)\b |
+        (received|receive|got|get|given|earned|earn|had)\s+(no|nothing|not\s+(a|any|been))\b | nothing\s+(at\s+all|for)\b |
+        (not|never)\s+(been\s+|being\s+)?(paid|given\s+any|received|returned|given\s+back|told|informed|explained) |
+        (could|can|may|did|do|does|would)\s*(not|n't)\s+(leave|go|quit|return|contact|call|speak|read|write|understand|risk|
+            dare|afford|see|get|refuse|say\s+no|rest|stop|change|move|know|find|open|keep)\b | cannot\s+\w+ |
+        (not|never)\s+(allowed|permitted|free|able)\s+to\b | unable\s+to\b |
+        (no|without(\s+any)?)\s+(mobile\s+|phone\s+|internet\s+)?(signal|coverage|reception|contact|phones?|internet|transport|
+            way\s+(out|of\s+(leaving|getting)|to\s+(leave|get))|idea|choice|option|say|papers|passports?|tickets?|
+            documents?|residence|visa|written\s+contracts?|contracts?|copy|copies|days?)\b |
+        had\s+not\s+(set\s+foot|been\s+ashore|spoken|seen|had) | none\s+of\s+(the\s+)?(crew|men|women|them)\s+had\s+been |
+        no\s+one\s+(had\s+)?(told|explained)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A positively worded absence: the compliant state itself ("held their own passports", "came and
+# went freely", "paid at or above the minimum wage") reports that the practice was not found.
+_COMPLIANT_STATE = re.compile(
+    r"""\b(
+        (in|within)\s+(their|his|her)\s+own\s+(possession|custody|hands|lockers?) |
+        (held|kept|keep|hold|retained|retain|had)\s+(their|his|her)\s+own\s+(passports?|documents?|ID|identity|papers|cards?) |
+        freely\b | free\s+to\s+(leave|go|come|move|resign|quit|change|refuse|decline) |
+        (at|above|or\s+above)\s+(the\s+)?(legal\s+|national\s+|regional\s+|statutory\s+|local\s+)?minimum\s+wage |
+        paid\s+(in\s+full|on\s+time|at\s+the\s+(legal|agreed|premium|overtime)\s+rate) |
+        matched\s+(the\s+)?(time|payroll|attendance|wage|gate|bank)\s+records? | within\s+(the\s+)?(legal|code|permitted)\s+limits? |
+        (aged|over|above)\s+18\b | (18|eighteen)\s+(years\s+)?or\s+(over|older|above) |
+        in\s+good\s+(repair|condition|order) | voluntar(y|ily)\b | (was|were)\s+returned\s+to\s+(him|her|them|the\s+worker) |
+        handed\s+(it|them)\s+back
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def describes_lack(text: str) -> bool:
+    """The sentence's negation describes the abuse ("no rest day", "received no pay")."""
+    return bool(_DESCRIBED_LACK.search(text))
+
+
+def states_compliance(text: str) -> bool:
+    """The sentence states a compliant condition ("held their own passports", "came and went freely")."""
+    return bool(_COMPLIANT_STATE.search(text))
+
+
 def can_be_none_found(text: str) -> bool:
-    """`none_found` needs some negation in the sentence (no, not, none, never, without, free of)."""
-    return bool(_NEGATION.search(text))
+    """`none_found` needs some negation in the sentence (no, not, none, never, without, free of)
+    other than one that describes the abuse itself ("no rest day", "could not leave"), or wording
+    that states the compliant condition ("held their own passports")."""
+    return bool(_NEGATION.search(_DESCRIBED_LACK.sub(" ", text))) or states_compliance(text)
 
 
 # Indicator lexicon, written from the ILO indicator definitions. It only *rescues* a sentence the
