@@ -87,7 +87,9 @@ def direction(cfg, train, test, dump: Path | None = None) -> dict:
     train_s = round(time.time() - t0, 1)
     if dump is not None:  # raw member probabilities, for studies of calibration and thresholds
         np.savez_compressed(dump, held=np.stack(held), tested=np.stack(tested), Yh=Yh, Yt=Yt, halves=halves,
-                            labels=np.array(cfg.labels), members=np.array(names), weights=np.array(clf.weights))
+                            labels=np.array(cfg.labels), members=np.array(names), weights=np.array(clf.weights),
+                            held_docs=np.array([groups[i] for i in te]), held_index=np.array([train[i].index for i in te]),
+                            tested_docs=np.array([r.doc_id for r in test]), tested_index=np.array([r.index for r in test]))
 
     def score(w) -> dict:
         platt, thr, P_cal, T = calibrate_and_threshold(Yh, clf.combine(w, held), halves)
