@@ -796,7 +796,9 @@ _PURPOSE = {
                   "vocabulary (each as far as the dev documents say). `observed` must also pass "
                   "minimum status / topic probabilities, may be barred on sentences that only name a "
                   "practice as a topic (training, risk, questionnaire, hotline), and `none_found` may be "
-                  "required to carry a negation; this decision policy is chosen on the dev documents (best F0.5 of "
+                  "required to carry a negation about the finding (not one that describes the abuse, "
+                  "'no rest day', 'received no pay') or to state the compliant condition ('kept their own "
+                  "passports'); this decision policy is chosen on the dev documents (best F0.5 of "
                   "`observed`, precision weighing double) and stored in `red_flags.json`."),
     "evidence_status": ("Evidence status of a sentence: `implemented` (done, in place), `commitment` "
                         "(planned, promised, corrective action to come), `negative` (not in place, not "
