@@ -6,8 +6,9 @@
    sentence uses): red flags per status (micro over indicators), per indicator and per
    indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
    mention-only sentences); evidence status (4-way); finer labels.
-   Then the three small independently written sets (corpora/independent) and the blind dev sets
-   b, c, d (corpora/redflags_dev_blind_*.jsonl, together).
+   Then the independently written sets (corpora/independent, each on its own) and the dev sets
+   b, c, d (corpora/redflags_dev_blind_*.jsonl, together: written blind, but their errors were read
+   for the rules of 2026-12-01, so they are dev data now).
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
 3. Real data: evidence status on the AIMS.ca negative-evidence sentences (../shared/data/aims) against
    the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent; and
@@ -99,8 +100,8 @@ def run(models_dir: Path | None = None) -> dict:
                                       **{k: rep[k] for k in ("per_status", "per_indicator_any_status",
                                                              "zero_tolerance")}}
 
-    # blind dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl): written blind to corpus and models,
-    # kept for choosing between models and policies; scored together here
+    # dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl): written blind to corpus and models, kept
+    # for choosing between models and policies (their errors have been read); scored together here
     blind = sorted((ROOT / "corpora").glob("redflags_dev_blind_*.jsonl"))
     if blind:
         recs = read_files(blind)
@@ -195,7 +196,7 @@ def _print(res: dict) -> None:
               f"{ind['zero_tolerance']['observed_on_prohibition_sentences']}/{ind['zero_tolerance']['prohibition_sentences']}")
     bl = res.get("blind_sets")
     if bl:
-        print(f"\nblind dev sets {', '.join(bl['files'])} ({bl['sentences']} sentences, {bl['documents']} documents):")
+        print(f"\ndev sets written blind {', '.join(bl['files'])} ({bl['sentences']} sentences, {bl['documents']} documents):")
         for k, m in bl["per_status"].items():
             print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
     ev = res["evidence_status"]
