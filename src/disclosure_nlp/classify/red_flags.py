@@ -177,8 +177,9 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     "observed_min": 0.0,  # `observed` needs at least this status probability, else no flag
     "observed_min_without_lexicon": 0.0,  # `observed` with no lexicon hit needs this topic probability
     "absence_guard": True,  # `observed` on a sentence that only reports an absence -> none_found
-    # `none_found` without absence wording: "off" (kept), "negation" (needs a negation word),
-    # "absence" (needs absence wording such as "no evidence of"); vetoed -> the next status, or
+    # `none_found` without absence wording: "off" (kept), "negation" (needs a negation word other
+    # than one describing the abuse, "no rest day", or a stated compliant condition: flag_rules.
+    # can_be_none_found), "absence" (needs absence wording such as "no evidence of"); vetoed -> the next status, or
     # `observed` when the sentence carries a finding cue ("were found in the safe")
     "none_found_check": "off",
     # ... and whether a vetoed `none_found` may become `observed` (a positively worded absence,
