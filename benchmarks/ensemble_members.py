@@ -30,7 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from disclosure_nlp.classify.base import logit, sigmoid  # noqa: E402
+from disclosure_nlp.classify.base import apply_platt  # noqa: E402
 from disclosure_nlp.corpus import context_windows, label_matrix, sort_reading_order  # noqa: E402
 from disclosure_nlp.evaluate import THRESHOLD_GRID, choose_thresholds, macro_f1, per_label_metrics  # noqa: E402
 from disclosure_nlp.taxonomy import SHARED_CRITERIA  # noqa: E402
@@ -56,11 +56,7 @@ def thresholds(P_held, P_test, Yh, Yt, halves, labels) -> dict:
     threshold for every label (chosen on the held-out fifth), and per-label thresholds chosen on the
     test set itself (an oracle: the most any thresholding can give with these probabilities)."""
     platt, thr, _, _ = calibrate_and_threshold(Yh, P_held, halves)
-
-    def cal(P):
-        return sigmoid(logit(P) * platt[:, 0] + platt[:, 1])
-
-    Ph, Pt = cal(P_held), cal(P_test)
+    Ph, Pt = apply_platt(platt, P_held), apply_platt(platt, P_test)
     one = max(THRESHOLD_GRID, key=lambda t: (macro_f1(per_label_metrics(Yh, (Ph >= t).astype(np.int8), labels)), -abs(t - 0.5)))
     out = {"per_label_heldout": thr, "shrunk_half_to_0.5": (thr + 0.5) / 2,
            "one_threshold_heldout": np.full(len(labels), one), "oracle_per_label_on_test": choose_thresholds(Yt, Pt)}
@@ -93,7 +89,7 @@ def direction(cfg, train, test, dump: Path | None = None) -> dict:
 
     def score(w) -> dict:
         platt, thr, P_cal, T = calibrate_and_threshold(Yh, clf.combine(w, held), halves)
-        P = sigmoid(logit(clf.combine(w, tested)) * platt[:, 0] + platt[:, 1])
+        P = apply_platt(platt, clf.combine(w, tested))
         return {"weights": [round(float(x), 2) for x in w],
                 "heldout_macro_f1": round(macro_f1(per_label_metrics(Yh, (P_cal >= T).astype(np.int8),
                                                                       cfg.labels)), 4),

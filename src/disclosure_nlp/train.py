@@ -242,10 +242,7 @@ def out_of_fold(name: str, params: dict, labels: Sequence[str], texts: Sequence[
 
 def calibrate_and_threshold(Y: np.ndarray, P_raw: np.ndarray, folds: np.ndarray):
     """Calibration + thresholds on all OOF predictions, and cross-fitted held-out scores."""
-    from .classify.base import logit, sigmoid
-
-    def apply(params, raw):
-        return sigmoid(logit(raw) * params[:, 0] + params[:, 1])
+    from .classify.base import apply_platt as apply
 
     platt = fit_platt(Y, P_raw)
     thresholds = choose_thresholds(Y, apply(platt, P_raw))

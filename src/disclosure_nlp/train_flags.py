@@ -281,7 +281,7 @@ def fit_calibrated(cfg: FlagConfig, labels: Sequence[str], texts: list[str], Y: 
     without the dev documents (None without a dev set), to choose decision rules on dev.
     `spec`: {name, params} of the classifier when not the config's `model`.
     """
-    from .classify.base import logit, sigmoid
+    from .classify.base import apply_platt
     from .evaluate import choose_thresholds, fit_platt
 
     if dev_texts:
@@ -301,7 +301,7 @@ def fit_calibrated(cfg: FlagConfig, labels: Sequence[str], texts: list[str], Y: 
                 progress(f"fold {f + 1}/{cfg.folds}")
         Y_cal, texts_all, Y_all = Y, texts, Y
     platt = fit_platt(Y_cal, P)
-    P_cal = sigmoid(logit(P) * platt[:, 0] + platt[:, 1])
+    P_cal = apply_platt(platt, P)
     thresholds = choose_thresholds(Y_cal, P_cal)
     probe = None
     if dev_texts and keep_probe:

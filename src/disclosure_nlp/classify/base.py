@@ -54,6 +54,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+def apply_platt(params: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities: per-label Platt parameters (n_labels, 2) of (slope, intercept), as
+    `evaluate.fit_platt` returns them, applied to raw probabilities (n, n_labels)."""
+    return sigmoid(logit(raw) * params[:, 0] + params[:, 1])
+
+
 def default_contexts(n: int, contexts: Sequence[Context] | None) -> list[Context]:
     if contexts is None:
         return [Context() for _ in range(n)]
@@ -109,8 +115,7 @@ class SentenceClassifier(ABC):
         return self.calibrate(self.predict_raw(texts, contexts))
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
-        a, b = self.calibration[:, 0], self.calibration[:, 1]
-        return sigmoid(logit(raw) * a + b)
+        return apply_platt(self.calibration, raw)
 
     def predict(self, texts: Sequence[str], contexts: Sequence[Context] | None = None) -> np.ndarray:
         """0/1 decisions after per-label thresholds."""
