@@ -629,6 +629,65 @@ def test_policy_choice_breaks_near_ties_on_the_other_statuses():
     assert pick_policy([(True, 0.87, 0.8, (0.3,)), (True, 0.87, 0.8, (0.5,))]) == 1  # then stricter
 
 
+def test_policy_choice_keeps_within_the_false_alarm_budget_on_real_text():
+    """A policy that gains dev recall by raising `observed` on real prose loses to one within the
+    false-alarm budget; without the check the lenient one wins."""
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import FLAG_STATUSES, RED_FLAGS
+    from disclosure_nlp.corpus import AnnotatedSentence
+    from disclosure_nlp.train_flags import FalseAlarmText, choose_policy, pick_policy
+
+    ind, obs = RED_FLAGS.index("retention_of_identity_documents"), FLAG_STATUSES.index("observed")
+    dev = [AnnotatedSentence("d1", 0, "The auditor found that the workers' passports were held by the dormitory manager.",
+                             red_flags={"retention_of_identity_documents": "observed"}),
+           AnnotatedSentence("d1", 1, "Passports of 12 workers were kept in a locked safe by the labour agent.",
+                             red_flags={"retention_of_identity_documents": "observed"}),
+           AnnotatedSentence("d1", 2, "The factory employs 300 workers on two shifts.")]
+    real = ["Passports of our travelling staff were renewed by the travel desk in 2021."]
+
+    def probs(p_obs):
+        Pt, Ps = np.full((len(p_obs), len(RED_FLAGS)), 0.05), np.full((len(p_obs), len(FLAG_STATUSES)), 0.05)
+        Pt[:, ind], Ps[:, obs] = 0.9, p_obs
+        return Pt, Ps
+
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.5), np.full(len(FLAG_STATUSES), 0.3)
+    Pt, Ps = probs([0.45, 0.9, 0.1])
+    texts = [r.text for r in dev]
+    lenient, _ = choose_policy(dev, texts, Pt, Ps, t_topic, t_status)
+    assert lenient["observed_min"] < 0.45  # both findings: the best dev F0.5
+    fPt, fPs = probs([0.45])
+    strict, info = choose_policy(dev, texts, Pt, Ps, t_topic, t_status,
+                                 false_alarm=FalseAlarmText(real, fPt, fPs, None, 0, len(real)))
+    assert strict["observed_min"] >= 0.5
+    assert info["false_alarm_check"] == {"sentences": 1, "budget": 0, "chosen_observed": 0}
+    assert info["chosen_dev"]["per_status"]["observed"]["recall"] == 0.5
+    # the budget ranks after zero tolerance: a policy meeting both beats one meeting zero tolerance only
+    assert pick_policy([(1, 0.95, 0.9, (0.0,)), (2, 0.80, 0.5, (0.0,)), (0, 0.99, 0.9, (0.0,))]) == 1
+
+
+def test_the_false_alarm_text_is_real_prose_without_red_flag_vocabulary(tmp_path):
+    """The policy choice's false-alarm check reads the AIMS test sentences with no forced-labour
+    topic word and no indicator-lexicon word (they cannot report a finding): the real false alarms
+    it is there for are in it; findings, and the sentences the hand-labelled sample is drawn from,
+    are not."""
+    from disclosure_nlp.classify.flag_rules import lexicon_indicators, names_red_flag_topic
+    from disclosure_nlp.train_flags import real_texts_without_topic
+
+    garbage = ["(TYO: 6718), based in Japan", "For our clients, that means we were invested and loyal.",
+               "To support the policy, a Compliance Alert System has been established."]
+    findings = ["Passports of 12 workers were kept in the manager's safe.",
+                "Workers said their wages for March were never paid.",
+                "Two children aged 13 worked on the packing line.", "Recruitment fees of USD 1,200 were charged."]
+    assert not any(names_red_flag_topic(t) for t in garbage)
+    assert all(names_red_flag_topic(t) or lexicon_indicators(t) for t in findings)
+    assert real_texts_without_topic(tmp_path) == []  # no AIMS files: no check, no error
+    for name, texts in (("au_test.csv", garbage[:2] + findings[:2]), ("ca_test.csv", garbage[2:] + findings[2:])):
+        rows = "".join(f'S{name[:2]},{i},"{t}",0,0\n' for i, t in enumerate(texts))
+        (tmp_path / name).write_text("statement_id,sentence_index,sentence,approval,signature\n" + rows)
+    assert real_texts_without_topic(tmp_path) == garbage
+
+
 def test_a_sentence_gets_the_same_flags_alone_and_inside_its_document(flagger):
     """A sentence's red flags must not depend on the other sentences scored with it: the API scores
     one sentence, the reviewer page a whole document. (The int8 encoders quantise activations per

@@ -3,7 +3,7 @@
     python corpora/real/select_sample.py [--aims ../shared/data/aims] > candidates.jsonl
 
 From the 100 AIMS.au / AIMS.ca test statements (8,452 sentences), sentences naming a forced-labour
-topic (KEYWORDS: 2,497) were kept; of those, every sentence with incident wording (INCIDENT: 229,
+topic (`flag_rules.names_red_flag_topic`: 2,497) were kept; of those, every sentence with incident wording (INCIDENT: 229,
 where real findings would be) plus 250 drawn at random (seed 7) from the rest: 479 sentences. A team
 member labelled them from the red-flag definitions without seeing the models
 (`aims_redflags_labels.jsonl`: doc_id, index, red_flags; no text - the text stays in the AIMS files,
@@ -22,20 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
+from disclosure_nlp.classify.flag_rules import names_red_flag_topic  # noqa: E402
 from disclosure_nlp.corpus import read_aims_csv  # noqa: E402
 
-KEYWORDS = re.compile(
-    r"forced labou?r|child labou?r|passports?|identity (documents?|cards?|papers)|wages?|salar|debts?|bonded|"
-    r"recruitment fees?|overtime|working hours|threat|intimidat|violen|harass|abuse|isolat|freedom of movement|"
-    r"deceptive|decept|vulnerab|trafficking|slavery|servitude|withh|confiscat|underage|minimum age|"
-    r"living conditions|dormitor", re.I)
 INCIDENT = re.compile(r"\b(identified|found|discovered|uncovered|case|cases|incident|allegation|alleged|reported|"
                       r"complain|remediat|breach|instances?)\b", re.I)
 
 
 def sample(aims_dir: Path, n_random: int = 250, seed: int = 7):
     recs = [r for f in ("au_test", "ca_test") for r in read_aims_csv(aims_dir / f"{f}.csv")]
-    cand = [r for r in recs if KEYWORDS.search(r.text)]
+    cand = [r for r in recs if names_red_flag_topic(r.text)]
     incident = [r for r in cand if INCIDENT.search(r.text)]
     rng = random.Random(seed)
     rest = rng.sample([r for r in cand if not INCIDENT.search(r.text)], n_random)

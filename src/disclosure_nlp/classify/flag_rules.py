@@ -160,6 +160,21 @@ def is_fragment(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]{2,}", text)) < 3
 
 
+# Words that name a forced-labour topic at all (broader than the indicator lexicon: "slavery",
+# "wages", "working hours"). The hand-labelled real sample was drawn from sentences that match
+# (corpora/real/select_sample.py); real sentences that do not match cannot report a finding, so
+# an `observed` there is a false alarm (the policy choice's check on real prose, train_flags).
+_RED_FLAG_TOPIC = re.compile(
+    r"forced labou?r|child labou?r|passports?|identity (documents?|cards?|papers)|wages?|salar|debts?|bonded|"
+    r"recruitment fees?|overtime|working hours|threat|intimidat|violen|harass|abuse|isolat|freedom of movement|"
+    r"deceptive|decept|vulnerab|trafficking|slavery|servitude|withh|confiscat|underage|minimum age|"
+    r"living conditions|dormitor", re.I)
+
+
+def names_red_flag_topic(text: str) -> bool:
+    return bool(_RED_FLAG_TOPIC.search(text))
+
+
 # Negations that describe the abuse itself ("no rest day", "received no pay", "could not leave",
 # "no drinking water"): they make a finding, not an absence, so they do not count for `none_found`.
 _DESCRIBED_LACK = re.compile(
