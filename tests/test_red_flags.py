@@ -85,6 +85,9 @@ PROHIBITION_ONLY = [
     "Recruitment fees, whether charged in the home country or on arrival, are prohibited.",
     "Workers must be free to end their employment with reasonable notice and without penalty.",
     "Exits must remain unlocked and unobstructed during working hours.",
+    # a rule stated as a duty, with an adverb between ("rules also require"): found on a blind set
+    "The country's labour law also requires wages to be paid every month into the worker's own account.",
+    "Provincial regulations further require that overtime be voluntary and paid at a premium.",
 ]
 
 # Findings the guard must not block (they contain normative-looking words).
@@ -146,6 +149,15 @@ def test_guard_holds_even_when_status_model_says_observed(flagger):
     for s, flags in zip(PROHIBITION_ONLY, decide_as_if_observed(flagger, PROHIBITION_ONLY)):
         if prohibition_only(s):
             assert all(st != "observed" for st, _ in flags.values()), s
+
+
+def test_a_rule_stated_as_a_duty_is_a_norm_and_a_finding_that_cites_it_is_not():
+    """'Labour rules also require wages to be paid monthly' forbids withholding as much as 'must not'
+    does (a blind set's prohibition-only sentence was `observed` before the adverb was allowed)."""
+    for s in PROHIBITION_ONLY[-2:]:
+        assert prohibition_only(s), s
+    assert not prohibition_only("The audit found that wages were paid two months late, although the law "
+                                "requires monthly payment.")
 
 
 def test_lexicon_names_the_right_indicator():

@@ -27,7 +27,8 @@ _NORM = re.compile(
         (is|are)\s+unacceptable | against\s+(our|the|its)\s+(policy|code|rules) |
         strictly\s+prohibited |
         (never|not)\s+(to\s+)?(hire|employ|retain|hold|charge|withhold|confiscate|use)\b(?=.*\b(policy|code|standard|contract|agreement|procedure|rules?)\b) |
-        (policy|code|standard|procedure|agreement|handbook|contract|rules|terms)\s+(states?|requires?|guarantees?|sets?|says|limits|protects|makes\s+clear) |
+        (policy|code|standard|procedure|agreement|handbook|contract|rules|terms|laws?|regulations?)\s+
+            ((also|further|clearly|expressly|explicitly)\s+)?(states?|requires?|guarantees?|sets?|says|limits|protects|makes\s+clear) |
         (do|does)\s+not\s+allow |
         (require|requires|required)\s+(that\s+)?(all\s+|every\s+|our\s+)?(suppliers?|employers?|workers?|agenc(y|ies)) |
         must\s+(keep|be\s+paid|be\s+free|receive|verify|ensure|have|meet|bear|protect|provide) |
