@@ -674,8 +674,24 @@ def test_policy_choice_keeps_within_the_false_alarm_budget_on_real_text():
     assert strict["observed_min"] >= 0.5
     assert info["false_alarm_check"] == {"sentences": 1, "budget": 0, "chosen_observed": 0}
     assert info["chosen_dev"]["per_status"]["observed"]["recall"] == 0.5
+    # a policy fixed by the config is scored, not searched
+    fixed, info = choose_policy(dev, texts, Pt, Ps, t_topic, t_status, fixed={"observed_min": 0.7})
+    assert fixed["observed_min"] == 0.7 and info["objective"].startswith("fixed")
+    assert info["chosen_dev"]["per_status"]["observed"]["recall"] == 0.5
     # the budget ranks after zero tolerance: a policy meeting both beats one meeting zero tolerance only
     assert pick_policy([(1, 0.95, 0.9, (0.0,)), (2, 0.80, 0.5, (0.0,)), (0, 0.99, 0.9, (0.0,))]) == 1
+
+
+def test_a_config_policy_must_name_known_policy_keys(tmp_path):
+    from disclosure_nlp.train_flags import FlagTrainingError, load_flag_config
+
+    cfg = tmp_path / "red_flags.yaml"
+    body = "task: red_flags\ndata:\n  train: [x.jsonl]\n"
+    cfg.write_text(body + "policy: {observed_min: 0.7}\n")
+    assert load_flag_config(cfg).policy == {"observed_min": 0.7}
+    cfg.write_text(body + "policy: {observed_minimum: 0.7}\n")  # a typo must not pass silently
+    with pytest.raises(FlagTrainingError, match="observed_min"):
+        load_flag_config(cfg)
 
 
 def test_the_false_alarm_text_is_real_prose_without_red_flag_vocabulary(tmp_path):

@@ -84,6 +84,8 @@ class FlagConfig:
     raw: dict = field(default_factory=dict)
     semantic: dict | None = None  # red flags: {name, params} of the optional semantic member
     indicator: dict | None = None  # red flags: {name, params} of the optional indicator member
+    # red flags: the decision policy, fixed (keys of red_flags.DEFAULT_POLICY); None = chosen on dev + choice
+    policy: dict | None = None
 
 
 def is_flag_config(raw: dict) -> bool:
@@ -123,8 +125,17 @@ def load_flag_config(path: str | Path) -> FlagConfig:
         aims_dir=p(aims_dir), aims_train=bool(aims.get("train", False)),
         description=str(raw.get("description", "")).strip(), source=path, raw=raw,
         semantic=_member_spec(raw.get("semantic"), path),
+        policy=_policy_spec(raw.get("policy"), path),
         indicator=_member_spec(raw.get("indicator"), path, "indicator", "minilm_tuned"),
     )
+
+
+def _policy_spec(value: Any, path: Path) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - set(DEFAULT_POLICY):
+        raise FlagTrainingError(f"{path}: 'policy' must be a mapping with keys from {sorted(DEFAULT_POLICY)}")
+    return dict(value)
 
 
 def _member_spec(value: Any, path: Path, key: str = "semantic", default: str = "minilm_frozen") -> dict | None:
@@ -530,7 +541,8 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
         elif cfg.false_alarm_rate is not None:
             say("false-alarm check skipped: the AIMS test files are not there")
         policy, out["dev_choice"] = choose_policy(dev, dt, P_dev_topic, P_dev_status,
-                                                  topic.thresholds, status.thresholds, P_dev_sem, false_alarm)
+                                                  topic.thresholds, status.thresholds, P_dev_sem, false_alarm,
+                                                  fixed=cfg.policy)
         o = out["dev_choice"]["chosen_dev"]["per_status"]["observed"]
         say(f"dev policy {policy}: observed P {o['precision']:.3f} R {o['recall']:.3f}")
     out["policy"] = policy
@@ -614,7 +626,8 @@ def pick_policy(scores: Sequence[tuple[int, float, float, tuple]]) -> int:
 
 
 def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
-                  P_sem: np.ndarray | None = None, false_alarm: FalseAlarmText | None = None) -> tuple[dict, dict]:
+                  P_sem: np.ndarray | None = None, false_alarm: FalseAlarmText | None = None,
+                  fixed: dict | None = None) -> tuple[dict, dict]:
     """The decision policy with the best F0.5 of `observed` (precision weighs double: a false
     "forced labour observed" is the costliest error) on the dev documents, among those with no
     `observed` on prohibition-only sentences and, with `false_alarm` (real prose that cannot report
@@ -623,7 +636,7 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
     deception). Policies within `F05_TIE` of the best count as tied (dev differences that small are
     noise); among them the best mean F1 of `prohibited` and `none_found` wins, then the stricter
     policy. With a semantic member, coordinate search: the grid with the member off, then
-    its own grid, then the grid again."""
+    its own grid, then the grid again. A `fixed` policy (the config's) is only scored."""
     import itertools
 
     tried: dict[tuple, tuple] = {}
@@ -660,17 +673,21 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
         cands = [score(p) for p in pols]
         return cands[pick_policy([(c[0][0], c[3], c[4], c[0][2]) for c in cands])][1]
 
-    pol = best_over(POLICY_GRID, {k: DEFAULT_POLICY[k] for k in SEMANTIC_GRID})
-    if P_sem is not None:
-        pol = best_over(SEMANTIC_GRID, pol)
-        pol = best_over(POLICY_GRID, pol)
+    if fixed is not None:
+        pol = {**DEFAULT_POLICY, **fixed}
+    else:
+        pol = best_over(POLICY_GRID, {k: DEFAULT_POLICY[k] for k in SEMANTIC_GRID})
+        if P_sem is not None:
+            pol = best_over(SEMANTIC_GRID, pol)
+            pol = best_over(POLICY_GRID, pol)
     _, pol, rep, f05, _, alarms = score(pol)
     grid = {**POLICY_GRID, **(SEMANTIC_GRID if P_sem is not None else {})}
     budget = "" if false_alarm is None else (
         f"; at most {false_alarm.budget} `observed` on {false_alarm.sentences} real sentences without "
         "red-flag vocabulary")
-    out = {"objective": f"observed F0.5 on dev (zero-tolerance count must be 0{budget}); within {F05_TIE} "
-                        "of the best, the best mean F1 of prohibited and none_found",
+    out = {"objective": "fixed by the config, scored on dev" if fixed is not None else
+           f"observed F0.5 on dev (zero-tolerance count must be 0{budget}); within {F05_TIE} "
+           "of the best, the best mean F1 of prohibited and none_found",
            "grid": {k: list(v) for k, v in grid.items()},
            "tried": [{**t[1], "observed_precision": t[2]["per_status"]["observed"]["precision"],
                       "observed_recall": t[2]["per_status"]["observed"]["recall"],
@@ -866,7 +883,8 @@ _PURPOSE = {
                   "required to carry a negation about the finding (not one that describes the abuse, "
                   "'no rest day', 'received no pay') or to state the compliant condition ('kept their own "
                   "passports'); this decision policy is chosen on the dev documents (best F0.5 of "
-                  "`observed`, precision weighing double) and stored in `red_flags.json`."),
+                  "`observed`, precision weighing double) or fixed by the config, and stored in "
+                  "`red_flags.json`."),
     "evidence_status": ("Evidence status of a sentence: `implemented` (done, in place), `commitment` "
                         "(planned, promised, corrective action to come), `negative` (not in place, not "
                         "done, nothing identified) or `vague` (boilerplate). One-vs-rest lexical "
@@ -951,8 +969,10 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             if pol and dc:
                 od = dc["chosen_dev"]["per_status"]["observed"]
                 where = "the dev" + (" and choice" if cfg.choice_files else "")
-                lines += [f"Decision policy chosen on {where} documents (models trained without them; "
-                          f"{dc['objective']}): `{json.dumps(pol)}`; {where.removeprefix('the ')} observed precision "
+                how = (f"fixed by the config (`policy`, its comment says why), scored on {where} documents"
+                       if cfg.policy is not None else f"chosen on {where} documents")
+                lines += [f"Decision policy {how} (models trained without them; {dc['objective']}): "
+                          f"`{json.dumps(pol)}`; {where.removeprefix('the ')} observed precision "
                           f"{od['precision']:.3f}, recall {od['recall']:.3f}.", ""]
                 fa = dc.get("false_alarm_check")
                 if fa:
