@@ -6,9 +6,9 @@
    sentence uses): red flags per status (micro over indicators), per indicator and per
    indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
    mention-only sentences); evidence status (4-way); finer labels.
-   Then the independently written sets (corpora/independent, each on its own) and the dev sets
-   b, c, d (corpora/redflags_dev_blind_*.jsonl, together: written blind, but their errors were read
-   for the rules of 2026-12-01, so they are dev data now).
+   Then the independently written sets (corpora/independent, each on its own and pooled a-e, f-g)
+   and the dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl, together: written blind, but their
+   errors were read for the rules of 2026-12-01, and the shipped model trains on them since).
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
 3. Real data: evidence status on the AIMS.ca negative-evidence sentences (../shared/data/aims) against
    the AIMSCheck reference (negative-evidence macro-F1 0.678 on Canada), skipped when absent; and
@@ -53,6 +53,9 @@ from disclosure_nlp.train_flags import (  # noqa: E402
 
 AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
 OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
+# independent sets pooled: a-e (400 findings; policies were compared on them on 2026-12-01) and f-g
+# (220; written that day, they decided what shipped)
+POOLS = {"a-e": "abcde", "f-g": "fg"}
 
 
 def _prohibition_set() -> list[str]:
@@ -91,17 +94,27 @@ def run(models_dir: Path | None = None) -> dict:
     out["due_diligence"] = {"combine": combine, **multilabel_report(
         dd_matrix(test), dd_predict(flagger.due_diligence, texts, combine), DUE_DILIGENCE_LABELS)}
 
-    # independently written sets (corpora/independent): wording far from the templates
+    # independently written sets (corpora/independent): wording far from the templates; each on its
+    # own, then pooled by generation (POOLS)
     out["independent"] = {}
+    scored: dict[str, tuple[list, list]] = {}
     for f in sorted((ROOT / "corpora" / "independent").glob("redflags_independent_*.jsonl")):
         recs = read_files([f])
-        rep = red_flag_report(recs, [p.red_flags for p in flagger.predict_sentences([r.text for r in recs])])
+        preds = [p.red_flags for p in flagger.predict_sentences([r.text for r in recs])]
+        scored[f.stem.rsplit("_", 1)[1]] = (recs, preds)
+        rep = red_flag_report(recs, preds)
         out["independent"][f.stem] = {"sentences": len(recs), "documents": len({r.doc_id for r in recs}),
                                       **{k: rep[k] for k in ("per_status", "per_indicator_any_status",
                                                              "zero_tolerance")}}
+    out["independent_pooled"] = {}
+    for name, sets in POOLS.items():
+        if all(x in scored for x in sets):
+            rep = red_flag_report([r for x in sets for r in scored[x][0]], [p for x in sets for p in scored[x][1]])
+            out["independent_pooled"][name] = {k: rep[k] for k in ("sentences", "per_status", "zero_tolerance")}
 
-    # dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl): written blind to corpus and models, kept
-    # for choosing between models and policies (their errors have been read); scored together here
+    # dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl): written blind to corpus and models, their
+    # errors read for the rules of 2026-12-01, and training data of the shipped model since; scored
+    # together here (scores on trained-on documents: a check, not an estimate)
     blind = sorted((ROOT / "corpora").glob("redflags_dev_blind_*.jsonl"))
     if blind:
         recs = read_files(blind)
@@ -194,9 +207,15 @@ def _print(res: dict) -> None:
             print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
         print(f"  observed on prohibition-only sentences: "
               f"{ind['zero_tolerance']['observed_on_prohibition_sentences']}/{ind['zero_tolerance']['prohibition_sentences']}")
+    for name, pool in res.get("independent_pooled", {}).items():
+        o = pool["per_status"]["observed"]
+        print(f"\nindependent sets {name} pooled ({pool['sentences']} sentences): observed P {o['precision']:.3f} "
+              f"R {o['recall']:.3f} ({o['support']}); none_found F1 {pool['per_status']['none_found']['f1']:.3f}; "
+              f"prohibited F1 {pool['per_status']['prohibited']['f1']:.3f}")
     bl = res.get("blind_sets")
     if bl:
-        print(f"\ndev sets written blind {', '.join(bl['files'])} ({bl['sentences']} sentences, {bl['documents']} documents):")
+        print(f"\ndev sets written blind, training data since 2026-12-01 {', '.join(bl['files'])} "
+              f"({bl['sentences']} sentences, {bl['documents']} documents):")
         for k, m in bl["per_status"].items():
             print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
     ev = res["evidence_status"]
