@@ -217,13 +217,22 @@ _COMMENT_TO_STATUS = {"vague": "vague", "too vague": "vague", "too vague?": "vag
                       "negative": "negative", "negative evidence?": "negative"}
 
 
+def aims_test_sentences(aims_dir: Path) -> list[AnnotatedSentence]:
+    """The sentences of the 100 AIMS.au / AIMS.ca test statements (real prose); empty when either
+    file is absent."""
+    files = [aims_dir / f for f in ("au_test.csv", "ca_test.csv")]
+    if not all(f.is_file() for f in files):
+        return []
+    return [r for f in files for r in read_aims_csv(f)]
+
+
 def read_real_sample(labels: Path, aims_dir: Path) -> list[AnnotatedSentence]:
     """Real AIMS sentences with our red-flag labels: `labels` holds doc_id, index and red_flags only
     (corpora/real); the text is joined from the AIMS test files. Empty when those are absent."""
-    files = [aims_dir / f for f in ("au_test.csv", "ca_test.csv")]
-    if not labels.is_file() or not all(f.is_file() for f in files):
+    aims = aims_test_sentences(aims_dir) if labels.is_file() else []
+    if not aims:
         return []
-    by_key = {(r.doc_id, r.index): r for f in files for r in read_aims_csv(f)}
+    by_key = {(r.doc_id, r.index): r for r in aims}
     out = []
     for n, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -242,10 +251,7 @@ def real_texts_without_topic(aims_dir: Path) -> list[str]:
     topic word (`flag_rules.names_red_flag_topic`) and no word of the indicator lexicon. Real prose
     that cannot report a finding, disjoint from the hand-labelled sample (drawn from the sentences
     that name a topic); empty when the files are absent."""
-    files = [aims_dir / f for f in ("au_test.csv", "ca_test.csv")]
-    if not all(f.is_file() for f in files):
-        return []
-    return [r.text for f in files for r in read_aims_csv(f)
+    return [r.text for r in aims_test_sentences(aims_dir)
             if not names_red_flag_topic(r.text) and not lexicon_indicators(r.text)]
 
 
