@@ -6,6 +6,7 @@ Optionally the ±N-word context window is added as a third, down-weighted TF-IDF
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,9 +27,11 @@ STATE_FILE = "lexical.joblib"
 
 # Shared text analysis. Every lexical model (the criteria member and the three flag models) cuts the
 # same sentences into the same word and character n-grams before looking them up in its own
-# vocabulary; the cutting is about half of a model's time. Inside `shared_analysis()` the n-grams of
-# each text are computed once per analyzer setting and reused by every model (per thread, and only
-# for batches up to MAX_SHARED_TEXTS, so memory stays bounded).
+# vocabulary; done per model in Python, the cutting and the look-ups were a third of the whole
+# classification stage. Inside `shared_analysis()` each text is cut once per analyzer setting and its
+# n-grams numbered in a shared table (`_Grams`); each model then maps those numbers to its own columns
+# with one NumPy index, looking up in its vocabulary only n-grams it has not met before (per thread,
+# and only for batches up to MAX_SHARED_TEXTS, so memory stays bounded).
 _LOCAL = threading.local()
 MAX_SHARED_TEXTS = 5000
 
@@ -51,32 +54,54 @@ def _analyzer_key(vec: TfidfVectorizer) -> tuple:
             p["stop_words"] if isinstance(p["stop_words"], (str, type(None))) else id(p["stop_words"]))
 
 
+class _Grams:
+    """The n-grams of one analyzer setting inside a `shared_analysis()` block: every distinct n-gram
+    gets a number (in order of first sight), every text its array of numbers, and every vocabulary
+    a table from numbers to its columns (-1: not in the vocabulary), extended as new n-grams come."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.texts: dict[str, np.ndarray] = {}
+        self.tables: dict[int, tuple[dict, np.ndarray]] = {}
+        self.analyze = None  # the same for every vectorizer of this setting
+
+    def encode(self, text: str, vec: TfidfVectorizer) -> np.ndarray:
+        seq = self.texts.get(text)
+        if seq is None:
+            ids = self.ids
+            self.analyze = self.analyze or vec.build_analyzer()
+            grams = self.analyze(text)
+            nums = list(map(ids.get, grams))
+            if None in nums:  # n-grams not seen before get the next numbers
+                nums = [ids.setdefault(g, len(ids)) if n is None else n for g, n in zip(grams, nums)]
+            seq = self.texts[text] = np.array(nums, dtype=np.int64)
+        return seq
+
+    def columns(self, vocab: dict) -> np.ndarray:
+        known, table = self.tables.get(id(vocab), (None, None))
+        if known is not vocab:
+            table = np.empty(0, dtype=np.int64)
+        if len(table) < len(self.ids):
+            new = itertools.islice(self.ids, len(table), None)
+            table = np.concatenate([table, np.fromiter((vocab.get(g, -1) for g in new), dtype=np.int64,
+                                                       count=len(self.ids) - len(table))])
+        self.tables[id(vocab)] = (vocab, table)
+        return table
+
+
 def _transform(vec: TfidfVectorizer, texts: list[str]):
     """`vec.transform(texts)`, reusing the n-grams of `shared_analysis()` when one is open."""
     cache = getattr(_LOCAL, "cache", None)
     if cache is None or len(texts) > MAX_SHARED_TEXTS:
         return vec.transform(texts)
-    store = cache.setdefault(_analyzer_key(vec), {})
-    analyze = None
-    vocab = vec.vocabulary_
-    indices: list[int] = []
-    values: list[float] = []
-    indptr = [0]
-    for t in texts:
-        grams = store.get(t)
-        if grams is None:
-            analyze = analyze or vec.build_analyzer()
-            grams = store[t] = analyze(t)
-        counts: dict[int, int] = {}
-        for g in grams:
-            j = vocab.get(g)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        indices.extend(counts)
-        values.extend(counts.values())
-        indptr.append(len(indices))
-    X = sp.csr_matrix((np.asarray(values, dtype=vec.dtype), np.asarray(indices, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(vocab)))
+    grams = cache.setdefault(_analyzer_key(vec), _Grams())
+    seqs = [grams.encode(t, vec) for t in texts]
+    cols = grams.columns(vec.vocabulary_)[np.concatenate(seqs)] if seqs else np.empty(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(texts)), [len(q) for q in seqs])
+    keep = cols >= 0
+    # COO -> CSR adds up repeated n-grams: the term counts, as CountVectorizer gives them
+    X = sp.coo_matrix((np.ones(int(keep.sum()), dtype=vec.dtype), (rows[keep], cols[keep])),
+                      shape=(len(texts), len(vec.vocabulary_))).tocsr()
     X.sort_indices()
     return vec._tfidf.transform(X, copy=False)
 
