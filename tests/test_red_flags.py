@@ -694,6 +694,17 @@ def test_a_config_policy_must_name_known_policy_keys(tmp_path):
         load_flag_config(cfg)
 
 
+def test_a_config_may_not_train_on_a_set_it_scores(tmp_path):
+    from disclosure_nlp.train_flags import FlagTrainingError, load_flag_config
+
+    cfg = tmp_path / "red_flags.yaml"
+    cfg.write_text("task: red_flags\ndata:\n  train: [a.jsonl, ind/b.jsonl]\n  independent: [ind/c.jsonl]\n")
+    assert [f.name for f in load_flag_config(cfg).independent_files] == ["c.jsonl"]
+    cfg.write_text("task: red_flags\ndata:\n  train: [a.jsonl, ind/b.jsonl]\n  independent: [ind/b.jsonl]\n")
+    with pytest.raises(FlagTrainingError, match="ind/b.jsonl in both 'data.train' and 'data.independent'"):
+        load_flag_config(cfg)
+
+
 def test_the_false_alarm_text_is_real_prose_without_red_flag_vocabulary(tmp_path):
     """The policy choice's false-alarm check reads the AIMS test sentences with no forced-labour
     topic word and no indicator-lexicon word (they cannot report a finding): the real false alarms

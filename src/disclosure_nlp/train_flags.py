@@ -111,6 +111,7 @@ def load_flag_config(path: str | Path) -> FlagConfig:
     aims = raw.get("aims") or {}
     aims_dir = os.environ.get("DISCLOSURE_NLP_AIMS_DIR") or aims.get("root", "../shared/data/aims")
     model = raw.get("model") or {"name": "lexical"}
+    _no_shared_files(data, path)
     return FlagConfig(
         name=str(raw.get("name", raw["task"])), task=raw["task"], model=str(model.get("name", "lexical")),
         model_params=dict(model.get("params") or {}), train_files=[p(f) for f in data["train"]],
@@ -128,6 +129,16 @@ def load_flag_config(path: str | Path) -> FlagConfig:
         policy=_policy_spec(raw.get("policy"), path),
         indicator=_member_spec(raw.get("indicator"), path, "indicator", "minilm_tuned"),
     )
+
+
+def _no_shared_files(data: dict, path: Path) -> None:
+    """A file that trains the models must not also score them (held-out, choice, independent sets):
+    a set moved into `train` has to leave the list it came from."""
+    train = {str(Path(f)) for f in data.get("train") or []}
+    for key in ("dev", "choice", "test", "independent"):
+        both = sorted(train & {str(Path(f)) for f in data.get(key) or []})
+        if both:
+            raise FlagTrainingError(f"{path}: {', '.join(both)} in both 'data.train' and 'data.{key}'")
 
 
 def _policy_spec(value: Any, path: Path) -> dict | None:
