@@ -676,7 +676,7 @@ def test_policy_choice_keeps_within_the_false_alarm_budget_on_real_text():
     assert info["chosen_dev"]["per_status"]["observed"]["recall"] == 0.5
     # a policy fixed by the config is scored, not searched
     fixed, info = choose_policy(dev, texts, Pt, Ps, t_topic, t_status, fixed={"observed_min": 0.7})
-    assert fixed["observed_min"] == 0.7 and info["objective"].startswith("fixed")
+    assert fixed["observed_min"] == 0.7 and info["objective"].startswith("none: fixed") and not info["grid"]
     assert info["chosen_dev"]["per_status"]["observed"]["recall"] == 0.5
     # the budget ranks after zero tolerance: a policy meeting both beats one meeting zero tolerance only
     assert pick_policy([(1, 0.95, 0.9, (0.0,)), (2, 0.80, 0.5, (0.0,)), (0, 0.99, 0.9, (0.0,))]) == 1

@@ -702,10 +702,10 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
     budget = "" if false_alarm is None else (
         f"; at most {false_alarm.budget} `observed` on {false_alarm.sentences} real sentences without "
         "red-flag vocabulary")
-    out = {"objective": "fixed by the config, scored on dev" if fixed is not None else
+    out = {"objective": "none: fixed by the config, only scored" if fixed is not None else
            f"observed F0.5 on dev (zero-tolerance count must be 0{budget}); within {F05_TIE} "
            "of the best, the best mean F1 of prohibited and none_found",
-           "grid": {k: list(v) for k, v in grid.items()},
+           "grid": {k: list(v) for k, v in grid.items()} if fixed is None else {},
            "tried": [{**t[1], "observed_precision": t[2]["per_status"]["observed"]["precision"],
                       "observed_recall": t[2]["per_status"]["observed"]["recall"],
                       "f05": round(t[3], 4), "prohibited_none_found_f1": round(t[4], 4),
@@ -988,12 +988,13 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
                 where = "the dev" + (" and choice" if cfg.choice_files else "")
                 how = (f"fixed by the config (`policy`, its comment says why), scored on {where} documents"
                        if cfg.policy is not None else f"chosen on {where} documents")
-                lines += [f"Decision policy {how} (models trained without them; {dc['objective']}): "
+                why = "" if cfg.policy is not None else f"; {dc['objective']}"
+                lines += [f"Decision policy {how} (models trained without them{why}): "
                           f"`{json.dumps(pol)}`; {where.removeprefix('the ')} observed precision "
                           f"{od['precision']:.3f}, recall {od['recall']:.3f}.", ""]
                 fa = dc.get("false_alarm_check")
                 if fa:
-                    lines += [f"False-alarm check of that choice (shipped models): `observed` on {fa['chosen_observed']} "
+                    lines += [f"False-alarm check of that policy (shipped models): `observed` on {fa['chosen_observed']} "
                               f"of the {fa['sentences']:,} real AIMS.au / AIMS.ca test sentences without red-flag "
                               f"vocabulary (no topic word, no lexicon word), which cannot report a finding (budget {fa['budget']}; the "
                               "hand-labelled real sample is drawn from the other sentences).", ""]
