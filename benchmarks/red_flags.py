@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from disclosure_nlp.classify.red_flags import (  # noqa: E402
     DUE_DILIGENCE_LABELS,
+    any_observed,
     evidence_decisions,
     load_flagger,
 )
@@ -127,7 +128,7 @@ def run(models_dir: Path | None = None) -> dict:
     pro_pred = flagger.predict_sentences(pro)
     out["zero_tolerance_test_set"] = {
         "sentences": len(pro),
-        "observed": sum(any(s == "observed" for s, _ in p.red_flags.values()) for p in pro_pred),
+        "observed": sum(any_observed(p.red_flags) for p in pro_pred),
         "prohibited": sum(any(s == "prohibited" for s, _ in p.red_flags.values()) for p in pro_pred),
     }
 

@@ -39,6 +39,7 @@ from .classify.red_flags import (
     DD_MODES,
     SEMANTIC_LABELS,
     RedFlagModel,
+    any_observed,
     dd_decisions,
     decide,
     semantic_probabilities,
@@ -406,7 +407,7 @@ def red_flag_report(records: Sequence[AnnotatedSentence], preds: Sequence[dict])
     no_mention = [i for i, r in enumerate(records) if not mentions(r)]
 
     def observed_in(idx):
-        return sum(1 for i in idx if any(s == "observed" for s, _ in preds[i].values()))
+        return sum(1 for i in idx if any_observed(preds[i]))
 
     per_pair = {k: prf(*v) for k, v in sorted(pairs.items())}
     status_m = {s: prf(*v) for s, v in by_status.items()}
@@ -675,9 +676,8 @@ def choose_policy(dev, texts, P_topic, P_status, t_topic, t_status,
             met, alarms = int(ok), None
             if false_alarm is not None:
                 fa = false_alarm
-                alarms = sum(any(s == "observed" for s, _ in p.values())
-                             for p in decide(fa.texts, fa.P_topic, fa.P_status, t_topic, t_status, policy=pol,
-                                             P_sem=fa.P_sem))
+                alarms = sum(map(any_observed, decide(fa.texts, fa.P_topic, fa.P_status, t_topic, t_status,
+                                                      policy=pol, P_sem=fa.P_sem)))
                 met += int(ok and alarms <= fa.budget)
             tried[key] = ((met, round(f05, 4), strict), dict(pol), rep, f05, others, alarms)
         return tried[key]

@@ -147,6 +147,11 @@ class RedFlagModel:
                       guard, lexicon, policy=self.info.get("policy"), P_sem=P_sem)
 
 
+def any_observed(flags: dict[str, tuple[str, float]]) -> bool:
+    """Does a sentence's red-flag prediction ({indicator: (status, probability)}) report a finding?"""
+    return any(status == "observed" for status, _ in flags.values())
+
+
 def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray) -> np.ndarray:
     """Sentences the semantic member runs on: some lexical status passes its threshold, and the
     sentence has indicator vocabulary or a finding cue. About 2 % of the sentences of real
