@@ -88,6 +88,9 @@ PROHIBITION_ONLY = [
     # a rule stated as a duty, with an adverb between ("rules also require"): found on a blind set
     "The country's labour law also requires wages to be paid every month into the worker's own account.",
     "Provincial regulations further require that overtime be voluntary and paid at a premium.",
+    # a law or rule that bars a practice ("rules bar"): found on a blind set
+    "State labour laws bar children under 16 from night shifts in the packing sheds.",
+    "Federal farm rules also ban anyone under 18 from mixing or spraying pesticides.",
 ]
 
 # Findings the guard must not block (they contain normative-looking words).
@@ -152,12 +155,15 @@ def test_guard_holds_even_when_status_model_says_observed(flagger):
 
 
 def test_a_rule_stated_as_a_duty_is_a_norm_and_a_finding_that_cites_it_is_not():
-    """'Labour rules also require wages to be paid monthly' forbids withholding as much as 'must not'
-    does (a blind set's prohibition-only sentence was `observed` before the adverb was allowed)."""
-    for s in PROHIBITION_ONLY[-2:]:
+    """'Labour rules also require wages to be paid monthly' or 'rules bar children from night work'
+    forbids as much as 'must not' does (a blind set's prohibition-only sentence was `observed` before
+    the adverb was allowed, another one before 'bar' after a rule-giver counted)."""
+    for s in PROHIBITION_ONLY[-4:]:
         assert prohibition_only(s), s
     assert not prohibition_only("The audit found that wages were paid two months late, although the law "
                                 "requires monthly payment.")
+    assert not prohibition_only("Two boys of 15 were found spraying pesticides, which state rules bar "
+                                "for anyone under 18.")
 
 
 def test_lexicon_names_the_right_indicator():
@@ -718,10 +724,14 @@ def test_the_false_alarm_text_is_real_prose_without_red_flag_vocabulary(tmp_path
     findings = ["Passports of 12 workers were kept in the manager's safe.",
                 "Workers said their wages for March were never paid.",
                 "Two children aged 13 worked on the packing line.", "Recruitment fees of USD 1,200 were charged."]
-    assert not any(names_red_flag_topic(t) for t in garbage)
+    # topic words the sample's selection regex misses still keep a sentence out
+    missed = ["News reports said the gang trafficked 90 women through the port each month.",
+              "We do not use forced or compulsory workers in our operations."]
+    assert not any(names_red_flag_topic(t) or lexicon_indicators(t) for t in garbage + missed)
     assert all(names_red_flag_topic(t) or lexicon_indicators(t) for t in findings)
     assert real_texts_without_topic(tmp_path) == []  # no AIMS files: no check, no error
-    for name, texts in (("au_test.csv", garbage[:2] + findings[:2]), ("ca_test.csv", garbage[2:] + findings[2:])):
+    for name, texts in (("au_test.csv", garbage[:2] + findings[:2] + missed[:1]),
+                        ("ca_test.csv", garbage[2:] + findings[2:] + missed[1:])):
         rows = "".join(f'S{name[:2]},{i},"{t}",0,0\n' for i, t in enumerate(texts))
         (tmp_path / name).write_text("statement_id,sentence_index,sentence,approval,signature\n" + rows)
     assert real_texts_without_topic(tmp_path) == garbage

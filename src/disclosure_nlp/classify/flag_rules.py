@@ -28,7 +28,7 @@ _NORM = re.compile(
         strictly\s+prohibited |
         (never|not)\s+(to\s+)?(hire|employ|retain|hold|charge|withhold|confiscate|use)\b(?=.*\b(policy|code|standard|contract|agreement|procedure|rules?)\b) |
         (policy|code|standard|procedure|agreement|handbook|contract|rules|terms|laws?|regulations?)\s+
-            ((also|further|clearly|expressly|explicitly)\s+)?(states?|requires?|guarantees?|sets?|says|limits|protects|makes\s+clear) |
+            ((also|further|clearly|expressly|explicitly)\s+)?(states?|requires?|guarantees?|sets?|says|limits|protects|makes\s+clear|bar|ban|forbid|prohibit) |
         (do|does)\s+not\s+allow |
         (require|requires|required)\s+(that\s+)?(all\s+|every\s+|our\s+)?(suppliers?|employers?|workers?|agenc(y|ies)) |
         must\s+(keep|be\s+paid|be\s+free|receive|verify|ensure|have|meet|bear|protect|provide) |
