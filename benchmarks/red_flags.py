@@ -6,7 +6,8 @@
    sentence uses): red flags per status (micro over indicators), per indicator and per
    indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
    mention-only sentences); evidence status (4-way); finer labels.
-   Then the independently written sets (corpora/independent, each on its own and pooled a-e, f-g)
+   Then the independently written sets (corpora/independent, each on its own and pooled a-i, which
+   the shipped model trains on, j-m and n-q, held out)
    and the dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl, together: written blind, but their
    errors were read for the rules of 2026-12-01, and the shipped model trains on them since).
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
@@ -45,6 +46,7 @@ from disclosure_nlp.train_flags import (  # noqa: E402
     dd_matrix,
     dd_predict,
     evidence_report,
+    load_flag_config,
     multilabel_report,
     negative_evidence_report,
     read_files,
@@ -54,9 +56,10 @@ from disclosure_nlp.train_flags import (  # noqa: E402
 
 AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
 OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
-# independent sets pooled: a-e (400 findings; policies were compared on them on 2026-12-01) and f-g
-# (220; written that day, they decided what shipped)
-POOLS = {"a-e": "abcde", "f-g": "fg"}
+# hand-written sets pooled: a-i train the shipped model since 2026-12-01 (third session; a check, not
+# an estimate); j-m (447 findings) decided that, with one error read on k; n-q (450) judged it
+POOLS = {"a-i": "abcdefghi", "j-m": "jklm", "n-q": "nopq"}
+CONFIG = ROOT / "configs" / "red_flags.yaml"
 
 
 def _prohibition_set() -> list[str]:
@@ -96,7 +99,8 @@ def run(models_dir: Path | None = None) -> dict:
         dd_matrix(test), dd_predict(flagger.due_diligence, texts, combine), DUE_DILIGENCE_LABELS)}
 
     # independently written sets (corpora/independent): wording far from the templates; each on its
-    # own, then pooled by generation (POOLS)
+    # own (marked when the shipped model's config trains on it), then pooled by generation (POOLS)
+    trained = {f.resolve() for f in load_flag_config(CONFIG).train_files} if CONFIG.is_file() else set()
     out["independent"] = {}
     scored: dict[str, tuple[list, list]] = {}
     for f in sorted((ROOT / "corpora" / "independent").glob("redflags_independent_*.jsonl")):
@@ -105,6 +109,7 @@ def run(models_dir: Path | None = None) -> dict:
         scored[f.stem.rsplit("_", 1)[1]] = (recs, preds)
         rep = red_flag_report(recs, preds)
         out["independent"][f.stem] = {"sentences": len(recs), "documents": len({r.doc_id for r in recs}),
+                                      "training_data": f.resolve() in trained,
                                       **{k: rep[k] for k in ("per_status", "per_indicator_any_status",
                                                              "zero_tolerance")}}
     out["independent_pooled"] = {}
@@ -203,7 +208,8 @@ def _print(res: dict) -> None:
           f"({zt['prohibited']} recognised as prohibited), {z['observed_on_mention_only_sentences']}/"
           f"{z['mention_only_sentences']} mention-only sentences")
     for name, ind in res.get("independent", {}).items():
-        print(f"\n{name} (independently written, {ind['sentences']} sentences, {ind['documents']} documents):")
+        kind = "training data of the shipped model" if ind.get("training_data") else "held out"
+        print(f"\n{name} (independently written, {kind}; {ind['sentences']} sentences, {ind['documents']} documents):")
         for k, m in ind["per_status"].items():
             print(f"  {k:14} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} ({m['support']})")
         print(f"  observed on prohibition-only sentences: "
