@@ -56,7 +56,7 @@ from disclosure_nlp.train_flags import (  # noqa: E402
 
 AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
 OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
-# hand-written sets pooled: a-i train the shipped model since 2026-12-01 (third session; a check, not
+# hand-written sets pooled: a-i train the shipped model since 2026-12-01 (fourth session; a check, not
 # an estimate); j-m (447 findings) decided that, with one error read on k; n-q (450) judged it
 POOLS = {"a-i": "abcdefghi", "j-m": "jklm", "n-q": "nopq"}
 CONFIG = ROOT / "configs" / "red_flags.yaml"
