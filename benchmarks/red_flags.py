@@ -43,6 +43,7 @@ from disclosure_nlp.classify.red_flags import (  # noqa: E402
 from disclosure_nlp.corpus import read_aims_csv  # noqa: E402
 from disclosure_nlp.train_flags import (  # noqa: E402
     AIMSCHECK_REFERENCE,
+    aims_test_sentences,
     dd_matrix,
     dd_predict,
     evidence_report,
@@ -151,9 +152,9 @@ def run(models_dir: Path | None = None) -> dict:
 
     # real statements carry almost no observed red flags: every `observed` raised on the AIMS test
     # statements (no red-flag labels there) is listed for a reader to judge
-    real = [f for f in (AIMS_DIR / "au_test.csv", AIMS_DIR / "ca_test.csv") if f.is_file()]
-    if real:
-        recs = [r for f in real for r in read_aims_csv(f)]
+    recs = aims_test_sentences(AIMS_DIR)
+    real = [AIMS_DIR / "au_test.csv", AIMS_DIR / "ca_test.csv"]
+    if recs:
         statuses: dict[str, int] = {}
         observed = []
         for r, p in zip(recs, flagger.predict_sentences([r.text for r in recs])):
