@@ -317,6 +317,14 @@ def test_policy_minimum_probabilities_for_observed():
     assert decide(vague, P_topic, P_status, t_topic, t_status)[0]
     assert decide(vague, P_topic, P_status, t_topic, t_status,
                   policy={"observed_min_without_lexicon": 0.7})[0] == {}
+    # the reported flag probability (topic x status = 0.3 here) must reach `observed_flag_min`
+    assert decide(text, P_topic, P_status, t_topic, t_status, policy={"observed_flag_min": 0.31})[0] == {}
+    assert decide(text, P_topic, P_status, t_topic, t_status, policy={"observed_flag_min": 0.29})[0]
+    # ... which bars weak `observed` flags only: a prohibition keeps its flag
+    rule = ["The code of conduct prohibits holding workers' passports."]
+    P_topic_r, P_status_r = np.full((1, len(RED_FLAGS)), 0.5), np.array([[0.0, 0.6, 0.0]])
+    assert decide(rule, P_topic_r, P_status_r, t_topic, t_status, policy={"observed_flag_min": 0.9})[0] == {
+        "retention_of_identity_documents": ("prohibited", 0.6 * 0.5)}
 
 
 def test_policy_split_additive_names_one_indicator_per_finding():

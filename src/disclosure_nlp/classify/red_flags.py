@@ -207,6 +207,9 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # it when at least this probable (the lexicon's words can point the wrong way: "debts" in a
     # wage finding); 1.01 = never
     "semantic_override_min": 1.01,
+    # an `observed` flag whose probability (topic x status, as reported) is below this is dropped:
+    # the weakest findings on real statement prose were mostly false (a royalty "payable", exam gloves)
+    "observed_flag_min": 0.0,
 }
 
 # Connectors that join two separate findings in one sentence (audit reports do this a lot).
@@ -312,7 +315,10 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
                 if P_topic[i, j] >= need:
                     chosen.append((j, float(P_topic[i, j])))
             for j, p_topic in chosen:
-                flags[RED_FLAGS[j]] = (status, p_topic * float(P_status[i, s]))
+                p = p_topic * float(P_status[i, s])
+                if status == "observed" and p < float(pol["observed_flag_min"]):
+                    continue
+                flags[RED_FLAGS[j]] = (status, p)
         out.append(flags)
     return out
 
