@@ -1,6 +1,7 @@
 """Accuracy, speed and memory of the criteria models, in one run.
 
     python benchmarks/accuracy.py [--config configs/criteria.yaml] [--baseline configs/criteria-lexical.yaml]
+    python benchmarks/accuracy.py --only red_flags [--only speed]   # after only those models changed
 
 For the shipped recipe (`--config`) and the lexical baseline (`--baseline`), each trained with its
 full recipe (out-of-fold calibration and thresholds on the training statements only):
@@ -177,6 +178,9 @@ def main() -> int:
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "accuracy.json"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--skip-cv", action="store_true", help="skip the 5-fold CV (the slowest part)")
+    ap.add_argument("--only", choices=("red_flags", "speed"), action="append",
+                    help="re-run only these sections (repeatable) after a model changed, keeping the rest "
+                         "of --out; each section records when it ran")
     args = ap.parse_args()
     try:
         import torch
@@ -203,6 +207,11 @@ def main() -> int:
                      "published_references": PUBLISHED, "runs": {}}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.only:
+        if not out.is_file():
+            print(f"--only needs an earlier full run in {out}")
+            return 2
+        results = json.loads(out.read_text())
 
     def save() -> None:  # after every step, so a long run leaves usable partial results
         b, m = results["runs"].get("baseline", {}), results["runs"].get("model", {})
@@ -213,6 +222,8 @@ def main() -> int:
         out.write_text(json.dumps(results, indent=2) + "\n")
 
     for key, cfg in configs.items():
+        if args.only:
+            break
         log(f"{key}: {cfg.model} ({cfg.name}, calibration: {cfg.calibration}, {cfg.folds} folds)")
         results["runs"][key] = {"config": cfg.name, "classifier": cfg.model, "params": cfg.model_params,
                                 "calibration": cfg.calibration}
@@ -221,21 +232,23 @@ def main() -> int:
         results["runs"][key]["ca_to_au"] = cross(cfg, ca, au, "CA -> AU")
         save()
     model_dir = Path(args.model_dir)
-    if (model_dir / "classifier.json").is_file():
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    if (model_dir / "classifier.json").is_file() and (not args.only or "speed" in args.only):
         log(f"speed of {model_dir} ({args.threads} threads)...")
-        results["speed"] = speed(model_dir, data_files[0], args.threads)
+        results["speed"] = {**speed(model_dir, data_files[0], args.threads), "created": now}
         log(f"  {results['speed']}")
         save()
     # Red flags, evidence status and finer labels (issue 4) in the same run: held-out corpus
     # documents and the real AIMS.ca negative-evidence labels (benchmarks/red_flags.py).
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("red_flags_bench", Path(__file__).with_name("red_flags.py"))
-    red_flags_bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(red_flags_bench)
-    results["red_flags"] = red_flags_bench.run()
-    save()
-    if not args.skip_cv:
+    if not args.only or "red_flags" in args.only:
+        spec = importlib.util.spec_from_file_location("red_flags_bench", Path(__file__).with_name("red_flags.py"))
+        red_flags_bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(red_flags_bench)
+        results["red_flags"] = {**red_flags_bench.run(), "created": now}
+        save()
+    if not args.skip_cv and not args.only:
         for key, cfg in configs.items():
             log(f"{key}: 5-fold cross-validation over AU+CA")
             results["runs"][key]["cv5_au_ca"] = cross_validation(cfg, au + ca)
