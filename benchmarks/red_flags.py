@@ -6,8 +6,8 @@
    sentence uses): red flags per status (micro over indicators), per indicator and per
    indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
    mention-only sentences); evidence status (4-way); finer labels.
-   Then the independently written sets (corpora/independent, each on its own and pooled a-i, which
-   the shipped model trains on, j-m and n-q, held out)
+   Then the independently written sets (corpora/independent, each on its own and pooled: a-i and j-u,
+   which the shipped model trains on, and v-y, held out)
    and the dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl, together: written blind, but their
    errors were read for the rules of 2026-12-01, and the shipped model trains on them since).
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
@@ -57,9 +57,9 @@ from disclosure_nlp.train_flags import (  # noqa: E402
 
 AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
 OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
-# hand-written sets pooled: a-i train the shipped model since 2026-12-01 (fourth session; a check, not
-# an estimate); j-m (447 findings) decided that, with one error read on k; n-q (450) judged it
-POOLS = {"a-i": "abcdefghi", "j-m": "jklm", "n-q": "nopq"}
+# hand-written sets pooled: a-i train the shipped model since 2026-12-01 (fourth session), j-u since the
+# fifth (scores on them are a check, not an estimate); v-y (461 findings) judged that, once
+POOLS = {"a-i": "abcdefghi", "j-u": "jklmnopqrstu", "v-y": "vwxy"}
 CONFIG = ROOT / "configs" / "red_flags.yaml"
 
 
