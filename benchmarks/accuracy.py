@@ -235,7 +235,11 @@ def main() -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if (model_dir / "classifier.json").is_file() and (not args.only or "speed" in args.only):
         log(f"speed of {model_dir} ({args.threads} threads)...")
-        results["speed"] = {**speed(model_dir, data_files[0], args.threads), "created": now}
+        sys.path.insert(0, str(Path(__file__).parent))
+        from stage_profile import cpu_flags  # the int8 speed depends on them (VNNI, AMX)
+
+        results["speed"] = {**speed(model_dir, data_files[0], args.threads), "created": now,
+                            "cpu_flags": cpu_flags()}
         log(f"  {results['speed']}")
         save()
     # Red flags, evidence status and finer labels (issue 4) in the same run: held-out corpus
