@@ -7,7 +7,7 @@
    indicator:status; the zero-tolerance counts (observed on prohibition-only sentences, on
    mention-only sentences); evidence status (4-way); finer labels.
    Then the independently written sets (corpora/independent, each on its own and pooled: a-i and j-u,
-   which the shipped model trains on, and v-y, held out)
+   which the shipped model trains on, and v-y and za-zh, held out)
    and the dev sets b, c, d (corpora/redflags_dev_blind_*.jsonl, together: written blind, but their
    errors were read for the rules of 2026-12-01, and the shipped model trains on them since).
 2. Zero-tolerance set of the test suite (tests/test_red_flags.py PROHIBITION_ONLY): observed count.
@@ -58,8 +58,11 @@ from disclosure_nlp.train_flags import (  # noqa: E402
 AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
 OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
 # hand-written sets pooled: a-i train the shipped model since 2026-12-01 (fourth session), j-u since the
-# fifth (scores on them are a check, not an estimate); v-y (461 findings) judged that, once
-POOLS = {"a-i": "abcdefghi", "j-u": "jklmnopqrstu", "v-y": "vwxy"}
+# fifth (scores on them are a check, not an estimate); v-y (461 findings) judged that, once; za-zh were
+# written next (za-zd trained a candidate that ze-zh rejected): all twelve are held out
+HELD_OUT = [*"vwxy", "za", "zb", "zc", "zd", "ze", "zf", "zg", "zh"]
+POOLS = {"a-i": list("abcdefghi"), "j-u": list("jklmnopqrstu"), "v-y": list("vwxy"),
+         "za-zd": HELD_OUT[4:8], "ze-zh": HELD_OUT[8:], "held out (v-y, za-zh)": HELD_OUT}
 CONFIG = ROOT / "configs" / "red_flags.yaml"
 
 

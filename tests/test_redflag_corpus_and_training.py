@@ -114,6 +114,10 @@ def test_hard_negatives_present(corpus):
     assert len(training_plans) >= 30
 
 
+INDEPENDENT = [CORPORA / "independent" / "redflags_independent_a.jsonl",
+               CORPORA / "independent" / "redflags_independent_b.jsonl"]
+
+
 @pytest.mark.slow
 def test_training_small_config(tmp_path):
     """Honest, small configuration: a few documents, the real recipe, all three tasks."""
@@ -133,7 +137,8 @@ def test_training_small_config(tmp_path):
             f"name: {task}-small\ntask: {task}\nseed: 1\nfolds: 2\nmax_documents: 40\n"
             f"data:\n  train: [{CORPORA / 'redflags_train.jsonl'}]\n  dev: [{CORPORA / 'redflags_dev.jsonl'}]\n"
             f"  test: [{CORPORA / 'redflags_test.jsonl'}]\n"
-            f"aims:\n  root: {tmp_path / 'no-aims'}\n"
+            + (f"  independent: [{INDEPENDENT[0]}, {INDEPENDENT[1]}]\n" if task == "red_flags" else "")
+            + f"aims:\n  root: {tmp_path / 'no-aims'}\n"
             "model:\n  name: lexical\n  params: {C: 4.0, char: false}\n"
             f"output: {tmp_path / 'models' / task}\n", encoding="utf-8")
         m = train_flag_model(cfg, quiet=True)
@@ -145,6 +150,16 @@ def test_training_small_config(tmp_path):
     assert all(st != "observed" for st, _ in f.red_flags.values())
     rf = json.loads((tmp_path / "models" / "red_flags" / "metrics.json").read_text())
     assert rf["test"]["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
+    # the independently written sets: each scored, and pooled into one estimate, in metrics and card
+    sizes = [sum(1 for _ in open(f, encoding="utf-8")) for f in INDEPENDENT]
+    assert [rf["independent"][f.name]["sentences"] for f in INDEPENDENT] == sizes
+    pooled = rf["independent_pooled"]
+    assert pooled["files"] == 2 and pooled["sentences"] == sum(sizes)
+    support = [rf["independent"][f.name]["per_status"]["observed"]["support"] for f in INDEPENDENT]
+    assert pooled["per_status"]["observed"]["support"] == sum(support) > 0
+    card = (tmp_path / "models" / "red_flags" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert f"pooled (2 sets, {sum(sizes)} sentences" in card
+    assert all(f"| `{f.name}` | {n} |" in card for f, n in zip(INDEPENDENT, sizes))
     import numpy as np
 
     assert rf["environment"]["libraries"]["numpy"] == np.__version__

@@ -599,10 +599,18 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
                                       if k in ("per_status", "zero_tolerance")}
     if cfg.independent_files:
         out["independent"] = {}
+        pooled: tuple[list, list] = ([], [])
         for f in cfg.independent_files:
             recs = read_files([f])
-            rep = red_flag_report(recs, model.predict([r.text for r in recs]))
+            preds = model.predict([r.text for r in recs])
+            rep = red_flag_report(recs, preds)
             out["independent"][f.name] = {k: rep[k] for k in ("sentences", "per_status", "zero_tolerance")}
+            pooled[0].extend(recs)
+            pooled[1].extend(preds)
+        if len(cfg.independent_files) > 1:  # one estimate over all of them (the sets differ a lot)
+            rep = red_flag_report(*pooled)
+            out["independent_pooled"] = {"files": len(cfg.independent_files),
+                                         **{k: rep[k] for k in ("sentences", "per_status", "zero_tolerance")}}
     real = read_real_sample(cfg.real_labels, cfg.aims_dir) if cfg.real_labels and cfg.aims_dir else []
     if real:
         rep = red_flag_report(real, model.predict([r.text for r in real]))
@@ -1029,10 +1037,25 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
                           "keywords, incident-like sentences over-represented; one half of its statements "
                           "informed one design choice, see corpora/real/README.md):", ""]
                 lines += _table(rs["per_status"], "status (micro over indicators)") + [""]
-            for name, ind in (m.get("independent") or {}).items():
-                lines += [f"Independently written set `{name}` ({ind['sentences']} sentences by team members "
-                          "who saw neither the templates nor the models; see corpora/README.md):", ""]
-                lines += _table(ind["per_status"], "status (micro over indicators)") + [""]
+            ind_sets = m.get("independent") or {}
+            pooled = m.get("independent_pooled")
+            if pooled:
+                lines += [f"Independently written sets, pooled ({pooled['files']} sets, {pooled['sentences']} "
+                          "sentences by team members who saw neither the templates nor the models, never "
+                          "trained on; see corpora/README.md):", ""]
+                lines += _table(pooled["per_status"], "status (micro over indicators)") + [""]
+            if ind_sets:
+                lines += ["Each independently written set (`observed` precision / recall / F1; F1 of the "
+                          "other statuses; `observed` on its prohibition-only sentences):", "",
+                          "| set | sentences | `observed` P / R / F1 | `prohibited` F1 | `none_found` F1 | "
+                          "prohibition-only `observed` |", "|---|---|---|---|---|---|"]
+                for name, ind in ind_sets.items():
+                    o, zt = ind["per_status"]["observed"], ind["zero_tolerance"]
+                    lines.append(f"| `{name}` | {ind['sentences']} | {o['precision']:.3f} / {o['recall']:.3f} / "
+                                 f"{o['f1']:.3f} | {ind['per_status']['prohibited']['f1']:.3f} | "
+                                 f"{ind['per_status']['none_found']['f1']:.3f} | "
+                                 f"{zt['observed_on_prohibition_sentences']} / {zt['prohibition_sentences']} |")
+                lines.append("")
             lines += _table(t["per_indicator_any_status"], "indicator (any status)")
             lines += ["", "Per indicator and status:", ""] + _table(t["per_indicator_status"], "indicator:status")
         elif cfg.task == "evidence_status":
