@@ -151,7 +151,7 @@ def test_training_small_config(tmp_path):
     rf = json.loads((tmp_path / "models" / "red_flags" / "metrics.json").read_text())
     assert rf["test"]["zero_tolerance"]["observed_on_prohibition_sentences"] == 0
     # the independently written sets: each scored, and pooled into one estimate, in metrics and card
-    sizes = [sum(1 for _ in open(f, encoding="utf-8")) for f in INDEPENDENT]
+    sizes = [len(f.read_text(encoding="utf-8").splitlines()) for f in INDEPENDENT]
     assert [rf["independent"][f.name]["sentences"] for f in INDEPENDENT] == sizes
     pooled = rf["independent_pooled"]
     assert pooled["files"] == 2 and pooled["sentences"] == sum(sizes)
