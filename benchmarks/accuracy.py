@@ -221,9 +221,7 @@ def main() -> int:
                 for d in ("au_to_ca", "ca_to_au")}
         out.write_text(json.dumps(results, indent=2) + "\n")
 
-    for key, cfg in configs.items():
-        if args.only:
-            break
+    for key, cfg in ({} if args.only else configs).items():  # --only keeps the runs of --out
         log(f"{key}: {cfg.model} ({cfg.name}, calibration: {cfg.calibration}, {cfg.folds} folds)")
         results["runs"][key] = {"config": cfg.name, "classifier": cfg.model, "params": cfg.model_params,
                                 "calibration": cfg.calibration}

@@ -42,6 +42,7 @@ from disclosure_nlp.classify.red_flags import (  # noqa: E402
 )
 from disclosure_nlp.corpus import read_aims_csv  # noqa: E402
 from disclosure_nlp.train_flags import (  # noqa: E402
+    AIMS_TEST_FILES,
     AIMSCHECK_REFERENCE,
     aims_test_sentences,
     dd_matrix,
@@ -57,12 +58,12 @@ from disclosure_nlp.train_flags import (  # noqa: E402
 
 AIMS_DIR = Path(os.environ.get("DISCLOSURE_NLP_AIMS_DIR", ROOT.parent / "shared" / "data" / "aims"))
 OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
-# hand-written sets pooled: a-i train the shipped model since 2026-12-01 (fourth session), j-u since the
-# fifth (scores on them are a check, not an estimate); v-y (461 findings) judged that, once; za-zh were
-# written next (za-zd trained a candidate that ze-zh rejected): all twelve are held out
-HELD_OUT = [*"vwxy", "za", "zb", "zc", "zd", "ze", "zf", "zg", "zh"]
+# hand-written sets pooled by generation: a-i train the shipped model since 2026-12-01 (fourth
+# session), j-u since the fifth (scores on them are a check, not an estimate); v-y (461 findings)
+# judged that, once; za-zh were written next (za-zd trained a candidate that ze-zh rejected). The
+# config's `data.independent` (never trained on) is pooled as well, as "held out".
 POOLS = {"a-i": list("abcdefghi"), "j-u": list("jklmnopqrstu"), "v-y": list("vwxy"),
-         "za-zd": HELD_OUT[4:8], "ze-zh": HELD_OUT[8:], "held out (v-y, za-zh)": HELD_OUT}
+         "za-zd": ["za", "zb", "zc", "zd"], "ze-zh": ["ze", "zf", "zg", "zh"]}
 CONFIG = ROOT / "configs" / "red_flags.yaml"
 
 
@@ -104,7 +105,9 @@ def run(models_dir: Path | None = None) -> dict:
 
     # independently written sets (corpora/independent): wording far from the templates; each on its
     # own (marked when the shipped model's config trains on it), then pooled by generation (POOLS)
-    trained = {f.resolve() for f in load_flag_config(CONFIG).train_files} if CONFIG.is_file() else set()
+    cfg = load_flag_config(CONFIG) if CONFIG.is_file() else None
+    trained = {f.resolve() for f in cfg.train_files} if cfg else set()
+    held_out = [f.stem.rsplit("_", 1)[1] for f in cfg.independent_files] if cfg else []
     out["independent"] = {}
     scored: dict[str, tuple[list, list]] = {}
     for f in sorted((ROOT / "corpora" / "independent").glob("redflags_independent_*.jsonl")):
@@ -117,7 +120,8 @@ def run(models_dir: Path | None = None) -> dict:
                                       **{k: rep[k] for k in ("per_status", "per_indicator_any_status",
                                                              "zero_tolerance")}}
     out["independent_pooled"] = {}
-    for name, sets in POOLS.items():
+    pools = {**POOLS, **({f"held out ({', '.join(held_out)})": held_out} if held_out else {})}
+    for name, sets in pools.items():
         if all(x in scored for x in sets):
             rep = red_flag_report([r for x in sets for r in scored[x][0]], [p for x in sets for p in scored[x][1]])
             out["independent_pooled"][name] = {k: rep[k] for k in ("sentences", "per_status", "zero_tolerance")}
@@ -156,7 +160,6 @@ def run(models_dir: Path | None = None) -> dict:
     # real statements carry almost no observed red flags: every `observed` raised on the AIMS test
     # statements (no red-flag labels there) is listed for a reader to judge
     recs = aims_test_sentences(AIMS_DIR)
-    real = [AIMS_DIR / "au_test.csv", AIMS_DIR / "ca_test.csv"]
     if recs:
         statuses: dict[str, int] = {}
         observed = []
@@ -166,7 +169,7 @@ def run(models_dir: Path | None = None) -> dict:
                 if st == "observed":
                     observed.append({"doc_id": r.doc_id, "indicator": ind, "probability": round(prob, 3),
                                      "text": r.text[:300]})
-        out["real_statements"] = {"files": [f.name for f in real], "sentences": len(recs),
+        out["real_statements"] = {"files": list(AIMS_TEST_FILES), "sentences": len(recs),
                                   "statements": len({r.doc_id for r in recs}), "flags_by_status": statuses,
                                   "observed": observed}
         labels = ROOT / "corpora" / "real" / "aims_redflags_labels.jsonl"

@@ -230,10 +230,14 @@ _COMMENT_TO_STATUS = {"vague": "vague", "too vague": "vague", "too vague?": "vag
                       "negative": "negative", "negative evidence?": "negative"}
 
 
+# the 100 AIMS.au / AIMS.ca test statements: real prose the red-flag models are checked on
+AIMS_TEST_FILES: tuple[str, ...] = ("au_test.csv", "ca_test.csv")
+
+
 def aims_test_sentences(aims_dir: Path) -> list[AnnotatedSentence]:
-    """The sentences of the 100 AIMS.au / AIMS.ca test statements (real prose); empty when either
+    """The sentences of the AIMS test statements (`AIMS_TEST_FILES`, real prose); empty when either
     file is absent."""
-    files = [aims_dir / f for f in ("au_test.csv", "ca_test.csv")]
+    files = [aims_dir / f for f in AIMS_TEST_FILES]
     if not all(f.is_file() for f in files):
         return []
     return [r for f in files for r in read_aims_csv(f)]
