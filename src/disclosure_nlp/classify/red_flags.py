@@ -94,36 +94,51 @@ class RedFlagModel:
     over the 12 indicators (`minilm_tuned`), trained on red-flag sentences. Where it is present, its
     probabilities replace the semantic member's indicator columns: it names the indicator of
     findings in unseen wording much better (see `classify.tuned`).
+
+    Optional `finding` member: a fine-tuned encoder with one softmax over the 3 statuses and "no
+    flag" (`minilm_tuned`, `none_class`), trained on the sentences the gate can pass (indicator
+    vocabulary, a finding cue, or a red flag). Where it is present, its probabilities replace the
+    semantic member's status columns (which `semantic_weight` mixes into `observed`). With both an
+    indicator and a finding member the frozen semantic member has nothing left to give and is
+    optional. With `policy["finding_gate"]` the members also run where the lexical `observed`
+    passes its threshold without indicator vocabulary or a finding cue, and there an `observed`
+    flag needs the finding member's `observed` probability >= `policy["finding_observed_min"]`.
     """
 
     def __init__(self, topic: SentenceClassifier, status: SentenceClassifier, info: dict | None = None,
-                 semantic: SentenceClassifier | None = None, indicator: SentenceClassifier | None = None):
+                 semantic: SentenceClassifier | None = None, indicator: SentenceClassifier | None = None,
+                 finding: SentenceClassifier | None = None):
         if list(topic.labels) != list(RED_FLAGS):
             raise ModelError(f"topic model labels must be the 12 red-flag ids, got {topic.labels}")
         if list(status.labels) != list(FLAG_STATUSES):
             raise ModelError(f"status model labels must be {FLAG_STATUSES}, got {status.labels}")
         if semantic is not None and list(semantic.labels) != list(SEMANTIC_LABELS):
             raise ModelError(f"semantic model labels must be {SEMANTIC_LABELS}, got {semantic.labels}")
-        if indicator is not None and (semantic is None or list(indicator.labels) != list(RED_FLAGS)):
-            raise ModelError("an indicator member needs a semantic member and the 12 red-flag ids as labels")
+        both = indicator is not None and finding is not None
+        if indicator is not None and ((semantic is None and not both) or list(indicator.labels) != list(RED_FLAGS)):
+            raise ModelError("an indicator member needs a semantic or a finding member, and the 12 red-flag "
+                             "ids as labels")
+        if finding is not None and ((semantic is None and not both) or list(finding.labels) != list(FLAG_STATUSES)):
+            raise ModelError(f"a finding member needs a semantic or an indicator member, and {FLAG_STATUSES} "
+                             "as labels")
         self.topic, self.status, self.semantic, self.info = topic, status, semantic, dict(info or {})
-        self.indicator = indicator
+        self.indicator, self.finding = indicator, finding
 
     @classmethod
     def load(cls, directory: str | Path) -> RedFlagModel:
         directory = Path(directory)
         info = read_meta(directory, META_FILE, "red-flag model")
-        semantic, indicator = (SentenceClassifier.load(directory / m) if (directory / m).is_dir() else None
-                               for m in ("semantic", "indicator"))
+        semantic, indicator, finding = (SentenceClassifier.load(directory / m) if (directory / m).is_dir()
+                                        else None for m in ("semantic", "indicator", "finding"))
         return cls(SentenceClassifier.load(directory / "topic"),
-                   SentenceClassifier.load(directory / "status"), info, semantic, indicator)
+                   SentenceClassifier.load(directory / "status"), info, semantic, indicator, finding)
 
     def save(self, directory: str | Path) -> Path:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.topic.save(directory / "topic")
         self.status.save(directory / "status")
-        for name, member in (("semantic", self.semantic), ("indicator", self.indicator)):
+        for name, member in (("semantic", self.semantic), ("indicator", self.indicator), ("finding", self.finding)):
             if member is not None:
                 member.save(directory / name)
         (directory / META_FILE).write_text(json.dumps(self.info, indent=2) + "\n", encoding="utf-8")
@@ -136,9 +151,10 @@ class RedFlagModel:
         return P_topic, P_status, self.semantic_probabilities(texts, P_status)
 
     def semantic_probabilities(self, texts: Sequence[str], P_status: np.ndarray) -> np.ndarray | None:
-        if self.semantic is None:
+        if self.semantic is None and (self.indicator is None or self.finding is None):
             return None
-        return semantic_probabilities(self.semantic, texts, P_status, self.status.thresholds, self.indicator)
+        return semantic_probabilities(self.semantic, texts, P_status, self.status.thresholds, self.indicator,
+                                      self.finding, wide=bool((self.info.get("policy") or {}).get("finding_gate")))
 
     def predict(self, texts: Sequence[str], contexts: Sequence[Context] | None = None,
                 guard: bool = True, lexicon: bool = True) -> list[dict[str, tuple[str, float]]]:
@@ -152,26 +168,38 @@ def any_observed(flags: dict[str, tuple[str, float]]) -> bool:
     return any(status == "observed" for status, _ in flags.values())
 
 
-def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray) -> np.ndarray:
+def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray,
+                        wide: bool = False) -> np.ndarray:
     """Sentences the semantic member runs on: some lexical status passes its threshold, and the
-    sentence has indicator vocabulary or a finding cue. About 2 % of the sentences of real
-    statements (AIMS.au test), a third of our audit-heavy corpus: the encoder's cost stays small."""
+    sentence has indicator vocabulary or a finding cue. About 5 % of the sentences of real
+    statements (AIMS.au/.ca test), three fifths of the held-out hand-written sets: the encoders' cost
+    stays small. `wide` (`policy["finding_gate"]`): also where the lexical `observed` passes its
+    threshold (about 10 % of real statement sentences)."""
     ok = (P_status >= t_status).any(axis=1)
-    return np.array([bool(ok[i]) and (bool(lexicon_indicators(t)) or has_finding_cue(t))
+    gate = np.array([bool(ok[i]) and (bool(lexicon_indicators(t)) or has_finding_cue(t))
                      for i, t in enumerate(texts)], dtype=bool)
+    if wide:
+        obs = FLAG_STATUSES.index("observed")
+        gate |= P_status[:, obs] >= t_status[obs]
+    return gate
 
 
-def semantic_probabilities(semantic: SentenceClassifier, texts: Sequence[str], P_status: np.ndarray,
-                           t_status: np.ndarray, indicator: SentenceClassifier | None = None) -> np.ndarray:
+def semantic_probabilities(semantic: SentenceClassifier | None, texts: Sequence[str], P_status: np.ndarray,
+                           t_status: np.ndarray, indicator: SentenceClassifier | None = None,
+                           finding: SentenceClassifier | None = None, wide: bool = False) -> np.ndarray:
     """The semantic member's probabilities on the `semantic_candidates`; NaN rows elsewhere. With an
-    `indicator` member, its probabilities fill the indicator columns."""
+    `indicator` member, its probabilities fill the indicator columns; with a `finding` member, the
+    status columns (with both, the semantic member is not needed: None)."""
     P_sem = np.full((len(texts), len(SEMANTIC_LABELS)), np.nan)
-    rows = np.flatnonzero(semantic_candidates(texts, P_status, t_status))
+    rows = np.flatnonzero(semantic_candidates(texts, P_status, t_status, wide))
     if len(rows):
         chosen = [texts[i] for i in rows]
-        P_sem[rows] = semantic.predict_proba(chosen)
+        if semantic is not None:
+            P_sem[rows] = semantic.predict_proba(chosen)
         if indicator is not None:
             P_sem[rows, :len(RED_FLAGS)] = indicator.predict_proba(chosen)
+        if finding is not None:
+            P_sem[rows, len(RED_FLAGS):] = finding.predict_proba(chosen)
     return P_sem
 
 
@@ -207,6 +235,11 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # it when at least this probable (the lexicon's words can point the wrong way: "debts" in a
     # wage finding); 1.01 = never
     "semantic_override_min": 1.01,
+    # with a finding member: its gate also takes the sentences whose lexical `observed` passes its
+    # threshold without indicator vocabulary or a finding cue, and there an `observed` flag needs
+    # the finding member's `observed` probability >= `finding_observed_min`
+    "finding_gate": False,
+    "finding_observed_min": 0.0,
     # an `observed` flag whose probability (topic x status, as reported) is below this is dropped:
     # the weakest findings on real statement prose were mostly false (a royalty "payable", exam gloves)
     "observed_flag_min": 0.0,
@@ -244,6 +277,11 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
     """
     pol = {**DEFAULT_POLICY, **(policy or {})}
     n_ind = len(RED_FLAGS)
+    veto = np.zeros(len(texts), dtype=bool)  # `observed` vetoed by the finding member
+    q = float(pol["finding_observed_min"])
+    if P_sem is not None and q > 0:
+        outside = ~semantic_candidates(texts, P_status, t_status) & ~np.isnan(P_sem[:, 0])
+        veto = outside & (np.nan_to_num(P_sem[:, n_ind + FLAG_STATUSES.index("observed")], nan=1.0) < q)
     w, tau = float(pol["semantic_weight"]), float(pol["semantic_topic_min"])
     wt = float(pol["semantic_topic_weight"])
     if P_sem is not None and (w > 0 or wt > 0):
@@ -316,7 +354,7 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
                     chosen.append((j, float(P_topic[i, j])))
             for j, p_topic in chosen:
                 p = p_topic * float(P_status[i, s])
-                if status == "observed" and p < float(pol["observed_flag_min"]):
+                if status == "observed" and (p < float(pol["observed_flag_min"]) or veto[i]):
                     continue
                 flags[RED_FLAGS[j]] = (status, p)
         out.append(flags)
