@@ -708,6 +708,19 @@ def test_a_config_policy_must_name_known_policy_keys(tmp_path):
         load_flag_config(cfg)
 
 
+def test_a_finding_member_needs_another_member(tmp_path):
+    from disclosure_nlp.train_flags import FlagTrainingError, load_flag_config
+
+    cfg = tmp_path / "red_flags.yaml"
+    body = "task: red_flags\ndata:\n  train: [x.jsonl]\nfinding: {name: minilm_tuned, params: {none_class: true}}\n"
+    cfg.write_text(body)
+    with pytest.raises(FlagTrainingError, match="'finding' member needs"):
+        load_flag_config(cfg)
+    cfg.write_text(body + "indicator: {name: minilm_tuned}\n")
+    assert load_flag_config(cfg).finding == {"name": "minilm_tuned", "params": {"none_class": True}}
+    assert load_flag_config(Path(__file__).parents[1] / "configs" / "red_flags_candidate.yaml").finding
+
+
 def test_a_config_may_not_train_on_a_set_it_scores(tmp_path):
     from disclosure_nlp.train_flags import FlagTrainingError, load_flag_config
 

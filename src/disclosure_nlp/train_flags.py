@@ -115,6 +115,8 @@ def load_flag_config(path: str | Path) -> FlagConfig:
     aims_dir = os.environ.get("DISCLOSURE_NLP_AIMS_DIR") or aims.get("root", "../shared/data/aims")
     model = raw.get("model") or {"name": "lexical"}
     _no_shared_files(data, path)
+    if raw.get("finding") and not (raw.get("semantic") or raw.get("indicator")):
+        raise FlagTrainingError(f"{path}: a 'finding' member needs a 'semantic' or an 'indicator' member")
     return FlagConfig(
         name=str(raw.get("name", raw["task"])), task=raw["task"], model=str(model.get("name", "lexical")),
         model_params=dict(model.get("params") or {}), train_files=[p(f) for f in data["train"]],
@@ -996,9 +998,10 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             f"- finding member: `{cfg.finding['name']}` (all-MiniLM-L6-v2 fine-tuned with one softmax over "
             f"observed, prohibited, none_found and 'no flag', on the training sentences the gate can pass: "
             f"indicator vocabulary, a finding cue or a red flag; int8 ONNX encoder), parameters "
-            f"`{json.dumps(cfg.finding['params'], sort_keys=True)}`; where the semantic member runs, its "
-            "probabilities take the place of the frozen vectors' status probabilities (mixed into "
-            "`observed` with `semantic_weight`).",
+            f"`{json.dumps(cfg.finding['params'], sort_keys=True)}`; where the gate lets the members run, its "
+            "probabilities are the status probabilities mixed into `observed` with `semantic_weight` "
+            "(in place of the frozen vectors'), and with `finding_gate` it can veto `observed` outside "
+            "the vocabulary / finding-cue gate.",
         ]
     if cfg.choice_files:
         lines.append(f"- decision policy also chosen on {', '.join(f.name for f in cfg.choice_files)}: documents "
