@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import yaml
 
-from .classify.flag_rules import has_finding_cue, lexicon_indicators, names_red_flag_topic
+from .classify.flag_rules import lexicon_indicators, names_red_flag_topic
 from .classify.red_flags import (
     DUE_DILIGENCE_LABELS,
     EVIDENCE_STATUSES,
@@ -41,6 +41,7 @@ from .classify.red_flags import (
     SEMANTIC_LABELS,
     RedFlagModel,
     any_observed,
+    can_report_finding,
     dd_decisions,
     decide,
     semantic_probabilities,
@@ -186,10 +187,9 @@ def mentions(r: AnnotatedSentence) -> set[str]:
 
 
 def gate_rows(records) -> list[int]:
-    """Sentences the semantic gate can pass (`red_flags.semantic_candidates`: indicator vocabulary
+    """Sentences the members' gate can pass (`red_flags.can_report_finding`: indicator vocabulary
     or a finding cue), plus those with a red flag: what the finding member learns from."""
-    return [i for i, r in enumerate(records)
-            if r.red_flags or lexicon_indicators(r.text) or has_finding_cue(r.text)]
+    return [i for i, r in enumerate(records) if r.red_flags or can_report_finding(r.text)]
 
 
 def topic_matrix(records) -> np.ndarray:

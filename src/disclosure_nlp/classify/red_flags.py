@@ -168,6 +168,11 @@ def any_observed(flags: dict[str, tuple[str, float]]) -> bool:
     return any(status == "observed" for status, _ in flags.values())
 
 
+def can_report_finding(text: str) -> bool:
+    """The text condition of the members' gate: indicator vocabulary or a finding cue."""
+    return bool(lexicon_indicators(text)) or has_finding_cue(text)
+
+
 def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray,
                         wide: bool = False) -> np.ndarray:
     """Sentences the semantic member runs on: some lexical status passes its threshold, and the
@@ -176,8 +181,7 @@ def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np
     stays small. `wide` (`policy["finding_gate"]`): also where the lexical `observed` passes its
     threshold (about 10 % of real statement sentences)."""
     ok = (P_status >= t_status).any(axis=1)
-    gate = np.array([bool(ok[i]) and (bool(lexicon_indicators(t)) or has_finding_cue(t))
-                     for i, t in enumerate(texts)], dtype=bool)
+    gate = np.array([bool(ok[i]) and can_report_finding(t) for i, t in enumerate(texts)], dtype=bool)
     if wide:
         obs = FLAG_STATUSES.index("observed")
         gate |= P_status[:, obs] >= t_status[obs]
@@ -280,8 +284,10 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
     veto = np.zeros(len(texts), dtype=bool)  # `observed` vetoed by the finding member
     q = float(pol["finding_observed_min"])
     if P_sem is not None and q > 0:
-        outside = ~semantic_candidates(texts, P_status, t_status) & ~np.isnan(P_sem[:, 0])
-        veto = outside & (np.nan_to_num(P_sem[:, n_ind + FLAG_STATUSES.index("observed")], nan=1.0) < q)
+        # the few doubted rows where the members ran, then the narrow gate's text test on those only
+        doubted = np.nan_to_num(P_sem[:, n_ind + FLAG_STATUSES.index("observed")], nan=1.0) < q
+        for i in np.flatnonzero(doubted):
+            veto[i] = not (bool((P_status[i] >= t_status).any()) and can_report_finding(texts[i]))
     w, tau = float(pol["semantic_weight"]), float(pol["semantic_topic_min"])
     wt = float(pol["semantic_topic_weight"])
     if P_sem is not None and (w > 0 or wt > 0):
