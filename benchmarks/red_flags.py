@@ -61,7 +61,7 @@ OUT = ROOT / "benchmarks" / "results" / "red_flags.json"
 # hand-written sets pooled by generation: a-i train the shipped model since 2026-12-01 (fourth
 # session), j-u since the fifth (scores on them are a check, not an estimate); v-y (461 findings)
 # judged that, once; za-zh were written next (za-zd trained a candidate that ze-zh rejected), then
-# zi-zl (they judged the finding-member recipe of configs/red_flags_candidate.yaml). The
+# zi-zl (they judged the finding-member recipe, shipped since in configs/red_flags.yaml). The
 # config's `data.independent` (never trained on) is pooled as well, as "held out".
 POOLS = {"a-i": list("abcdefghi"), "j-u": list("jklmnopqrstu"), "v-y": list("vwxy"),
          "za-zd": ["za", "zb", "zc", "zd"], "ze-zh": ["ze", "zf", "zg", "zh"], "zi-zl": ["zi", "zj", "zk", "zl"]}
