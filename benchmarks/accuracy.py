@@ -32,6 +32,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).parent))  # sibling benchmarks: stage_profile, red_flags
 
 from disclosure_nlp.corpus import context_windows, label_matrix, sort_reading_order  # noqa: E402
 from disclosure_nlp.evaluate import report  # noqa: E402
@@ -233,7 +234,6 @@ def main() -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if (model_dir / "classifier.json").is_file() and (not args.only or "speed" in args.only):
         log(f"speed of {model_dir} ({args.threads} threads)...")
-        sys.path.insert(0, str(Path(__file__).parent))
         from stage_profile import cpu_flags  # the int8 speed depends on them (VNNI, AMX)
 
         results["speed"] = {**speed(model_dir, data_files[0], args.threads), "created": now,
@@ -242,12 +242,9 @@ def main() -> int:
         save()
     # Red flags, evidence status and finer labels (issue 4) in the same run: held-out corpus
     # documents and the real AIMS.ca negative-evidence labels (benchmarks/red_flags.py).
-    import importlib.util
-
     if not args.only or "red_flags" in args.only:
-        spec = importlib.util.spec_from_file_location("red_flags_bench", Path(__file__).with_name("red_flags.py"))
-        red_flags_bench = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(red_flags_bench)
+        import red_flags as red_flags_bench
+
         results["red_flags"] = {**red_flags_bench.run(), "created": now}
         save()
     if not args.skip_cv and not args.only:
