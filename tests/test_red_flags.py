@@ -823,3 +823,35 @@ def test_finding_gate_and_veto():
     P = P_sem.copy()
     P[:, len(RED_FLAGS)] = 0.3
     assert decide(texts, P_topic, P_status, t_topic, t_status, policy={"semantic_topic_min": 0.9}, P_sem=P)[0]
+
+
+def test_indicator_member_stays_silent_where_the_finding_member_vetoes(flagger):
+    """The shipped model: on a sentence only the wide gate passes (lexical `observed`, no indicator
+    vocabulary or finding cue) whose `observed` the finding member doubts, the indicator member does
+    not run and names nothing; on a sentence of the narrow gate it runs as before."""
+    import numpy as np
+
+    from disclosure_nlp.classify.red_flags import FLAG_STATUSES, _gates, any_observed
+
+    model = flagger.red_flags
+    assert model.finding is not None and model.info["policy"]["finding_gate"]
+    texts = ["PA 13 – Ethical business behaviour: no findings.",
+             "Auditors found that the HR officer kept the workers' passports in a locked drawer.",
+             "The canteen serves lunch at noon."]
+    P_status = model.status.predict_proba(texts)
+    narrow, extra = _gates(texts, P_status, model.status.thresholds)
+    assert extra.tolist() == [True, False, False] and narrow.tolist() == [False, True, False]
+    seen: list[str] = []
+    real = model.indicator.predict_proba
+    model.indicator.predict_proba = lambda t, *a, **k: (seen.extend(t), real(t, *a, **k))[1]
+    try:
+        P_sem = model.semantic_probabilities(texts, P_status)
+    finally:
+        del model.indicator.predict_proba
+    n = len(RED_FLAGS)
+    q = model.info["policy"]["finding_observed_min"]
+    assert P_sem[0, n + FLAG_STATUSES.index("observed")] < q  # doubted by the finding member ...
+    assert seen == [texts[1]] and (P_sem[0, :n] == 0).all()  # ... so the indicator member stays out
+    assert P_sem[1, :n].argmax() == RED_FLAGS.index("retention_of_identity_documents") and np.isnan(P_sem[2]).all()
+    assert flagger.predict_sentences(texts[:1])[0].red_flags == {}
+    assert any_observed(flagger.predict_sentences(texts[1:2])[0].red_flags)
