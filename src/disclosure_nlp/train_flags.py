@@ -990,8 +990,9 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
             f"- indicator member: `{cfg.indicator['name']}` (all-MiniLM-L6-v2 fine-tuned with one softmax "
             f"over the 12 indicators on the training sentences that carry one red flag, any status; int8 "
             f"ONNX encoder), parameters `{json.dumps(cfg.indicator['params'], sort_keys=True)}`; where the "
-            "gate lets the members run, its probabilities are the indicator probabilities (ranking the lexicon's indicators, above `semantic_topic_min` naming one the "
-            "lexicon does not, and above `semantic_override_min` replacing the lexicon's one).",
+            "gate lets the members run, its probabilities are the indicator probabilities (ranking the "
+            "lexicon's indicators, above `semantic_topic_min` naming one the lexicon does not, and above "
+            "`semantic_override_min` replacing the lexicon's one).",
         ]
     if m.get("finding"):
         lines += [
@@ -1059,7 +1060,8 @@ def model_card(cfg: FlagConfig, m: dict) -> str:
                           f"recall {dp['per_status']['observed']['recall']:.3f}.", ""]
             ns = m.get("test_without_semantic")
             if ns:
-                lines += [f"Without the MiniLM members (the lexical models and the rules, same policy otherwise): observed precision "
+                lines += [f"Without the MiniLM members (the lexical models and the rules, same policy "
+                          f"otherwise): observed precision "
                           f"{ns['per_status']['observed']['precision']:.3f}, recall "
                           f"{ns['per_status']['observed']['recall']:.3f}.", ""]
             ng = m.get("test_without_rule_guard")
