@@ -792,7 +792,7 @@ def test_finding_gate_and_veto():
     import numpy as np
 
     from disclosure_nlp.classify.flag_rules import has_finding_cue, lexicon_indicators
-    from disclosure_nlp.classify.red_flags import SEMANTIC_LABELS, decide, semantic_candidates
+    from disclosure_nlp.classify.red_flags import SEMANTIC_LABELS, decide, member_gates
 
     texts = ["The crew leader collected the pay and workers received 60% of the agreed daily rate.",
              "Auditors found that the HR officer kept the workers' passports in a locked drawer."]
@@ -800,9 +800,10 @@ def test_finding_gate_and_veto():
     t_topic, t_status = np.full(len(RED_FLAGS), 0.5), np.array([0.45, 0.5, 0.3])
     P_topic = np.full((2, len(RED_FLAGS)), 0.1)
     P_status = np.array([[0.9, 0.0, 0.05], [0.9, 0.0, 0.05]])
-    assert semantic_candidates(texts, P_status, t_status).tolist() == [False, True]
-    assert semantic_candidates(texts, P_status, t_status, wide=True).tolist() == [True, True]
-    assert semantic_candidates(texts, np.array([[0.2, 0.0, 0.9]] * 2), t_status, wide=True).tolist() == [False, True]
+    narrow, extra = member_gates(texts, P_status, t_status)
+    assert narrow.tolist() == [False, True]
+    assert (narrow | extra).tolist() == [True, True]
+    assert np.logical_or(*member_gates(texts, np.array([[0.2, 0.0, 0.9]] * 2), t_status)).tolist() == [False, True]
     P_sem = np.zeros((2, len(SEMANTIC_LABELS)))
     P_sem[0, RED_FLAGS.index("withholding_of_wages")] = 0.95  # the indicator member names it
     P_sem[1, RED_FLAGS.index("retention_of_identity_documents")] = 0.97
@@ -831,7 +832,7 @@ def test_indicator_member_stays_silent_where_the_finding_member_vetoes(flagger):
     not run and names nothing; on a sentence of the narrow gate it runs as before."""
     import numpy as np
 
-    from disclosure_nlp.classify.red_flags import FLAG_STATUSES, _gates, any_observed
+    from disclosure_nlp.classify.red_flags import FLAG_STATUSES, any_observed, member_gates
 
     model = flagger.red_flags
     assert model.finding is not None and model.info["policy"]["finding_gate"]
@@ -839,7 +840,7 @@ def test_indicator_member_stays_silent_where_the_finding_member_vetoes(flagger):
              "Auditors found that the HR officer kept the workers' passports in a locked drawer.",
              "The canteen serves lunch at noon."]
     P_status = model.status.predict_proba(texts)
-    narrow, extra = _gates(texts, P_status, model.status.thresholds)
+    narrow, extra = member_gates(texts, P_status, model.status.thresholds)
     assert extra.tolist() == [True, False, False] and narrow.tolist() == [False, True, False]
     seen: list[str] = []
     real = model.indicator.predict_proba

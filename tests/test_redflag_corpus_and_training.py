@@ -165,7 +165,7 @@ def test_training_small_config(tmp_path):
 
     assert rf["environment"]["libraries"]["numpy"] == np.__version__
     if neural:
-        from disclosure_nlp.classify.red_flags import semantic_candidates, semantic_probabilities
+        from disclosure_nlp.classify.red_flags import member_gates, semantic_probabilities
 
         m = flagger.red_flags
         assert m.semantic is not None and (tmp_path / "models" / "red_flags" / "semantic" / "encoder.onnx").is_file()
@@ -173,7 +173,7 @@ def test_training_small_config(tmp_path):
         texts = ["Auditors found that the HR manager held 9 workers' passports in a locked drawer.",
                  "We sell frozen vegetables to supermarkets in Canada."]
         _, P_status, P_sem = m.probabilities(texts)
-        gate = semantic_candidates(texts, P_status, m.status.thresholds)
+        gate = member_gates(texts, P_status, m.status.thresholds)[0]
         assert not gate[1] and np.isnan(P_sem[1]).all()  # no vocabulary, no finding cue: never encoded
         assert np.isnan(P_sem[0]).all() != bool(gate[0])
         # the fine-tuned indicator member fills the indicator columns where the gate lets it run

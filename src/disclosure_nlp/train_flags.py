@@ -572,11 +572,9 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
             dev = dev + choice
         dt = [r.text for r in dev]
         P_dev_status = status_probe.predict_proba(dt)
-        wide = bool((cfg.policy or {}).get("finding_gate"))
-        q = float((cfg.policy or {}).get("finding_observed_min", 0.0))
         members = semantic is not None or (indicator is not None and finding is not None)
         P_dev_sem = (semantic_probabilities(semantic_probe, dt, P_dev_status, status_probe.thresholds,
-                                            indicator_probe, finding_probe, wide, q) if members else None)
+                                            indicator_probe, finding_probe, cfg.policy) if members else None)
         false_alarm = None
         real_text = (real_texts_without_topic(cfg.aims_dir)
                      if cfg.false_alarm_rate is not None and cfg.aims_dir else [])
@@ -589,7 +587,7 @@ def train_red_flags(cfg: FlagConfig, quiet: bool = False) -> dict[str, Any]:
             ft = [real_text[i] for i in keep]
             false_alarm = FalseAlarmText(
                 ft, topic.predict_proba(ft), P_rs[keep],
-                semantic_probabilities(semantic, ft, P_rs[keep], status.thresholds, indicator, finding, wide, q)
+                semantic_probabilities(semantic, ft, P_rs[keep], status.thresholds, indicator, finding, cfg.policy)
                 if members else None, int(cfg.false_alarm_rate * len(real_text)), len(real_text))
             say(f"false-alarm check: {len(real_text)} real sentences without red-flag vocabulary, "
                 f"at most {false_alarm.budget} `observed`")

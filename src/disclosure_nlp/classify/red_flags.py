@@ -88,7 +88,7 @@ class RedFlagModel:
     Optional `semantic` member: a classifier over `SEMANTIC_LABELS` (the 12 indicators, then the 3
     statuses) on frozen sentence vectors (`minilm_frozen`). It knows findings by meaning rather
     than by word, so it names the indicator of a finding the lexical models have no words for and
-    confirms or denies `observed`. It runs only on the `semantic_candidates` the lexical models point to.
+    confirms or denies `observed`. It runs only on the `member_gates` the lexical models point to.
 
     Optional `indicator` member (with a semantic or a finding member): a fine-tuned encoder with one softmax
     over the 12 indicators (`minilm_tuned`), trained on red-flag sentences. Where it is present, its
@@ -155,10 +155,8 @@ class RedFlagModel:
     def semantic_probabilities(self, texts: Sequence[str], P_status: np.ndarray) -> np.ndarray | None:
         if self.semantic is None and (self.indicator is None or self.finding is None):
             return None
-        pol = self.info.get("policy") or {}
         return semantic_probabilities(self.semantic, texts, P_status, self.status.thresholds, self.indicator,
-                                      self.finding, wide=bool(pol.get("finding_gate")),
-                                      finding_min=float(pol.get("finding_observed_min", 0.0)))
+                                      self.finding, self.info.get("policy"))
 
     def predict(self, texts: Sequence[str], contexts: Sequence[Context] | None = None,
                 guard: bool = True, lexicon: bool = True) -> list[dict[str, tuple[str, float]]]:
@@ -177,20 +175,12 @@ def can_report_finding(text: str) -> bool:
     return bool(lexicon_indicators(text)) or has_finding_cue(text)
 
 
-def semantic_candidates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray,
-                        wide: bool = False) -> np.ndarray:
-    """Sentences the semantic member runs on: some lexical status passes its threshold, and the
-    sentence has indicator vocabulary or a finding cue. About 5 % of the sentences of real
-    statements (AIMS.au/.ca test), three fifths of the held-out hand-written sets: the encoders' cost
-    stays small. `wide` (`policy["finding_gate"]`): also where the lexical `observed` passes its
-    threshold (about 10 % of real statement sentences)."""
-    narrow, extra = _gates(texts, P_status, t_status)
-    return narrow | extra if wide else narrow
-
-
-def _gates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The narrow gate (a status passes, and indicator vocabulary or a finding cue) and the rows the
-    wide gate adds to it (the lexical `observed` passes, without either)."""
+def member_gates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences the members run on. The narrow gate: some lexical status passes its threshold, and
+    the sentence has indicator vocabulary or a finding cue (about 5 % of the sentences of real
+    statements, AIMS.au/.ca test; three fifths of the held-out hand-written sets: the encoders' cost
+    stays small). And the rows the wide gate (`policy["finding_gate"]`) adds to it: the lexical
+    `observed` passes its threshold, without either (together about 10 % of real statement sentences)."""
     ok = (P_status >= t_status).any(axis=1)
     narrow = np.array([bool(ok[i]) and can_report_finding(t) for i, t in enumerate(texts)], dtype=bool)
     obs = FLAG_STATUSES.index("observed")
@@ -199,19 +189,21 @@ def _gates(texts: Sequence[str], P_status: np.ndarray, t_status: np.ndarray) -> 
 
 def semantic_probabilities(semantic: SentenceClassifier | None, texts: Sequence[str], P_status: np.ndarray,
                            t_status: np.ndarray, indicator: SentenceClassifier | None = None,
-                           finding: SentenceClassifier | None = None, wide: bool = False,
-                           finding_min: float = 0.0) -> np.ndarray:
-    """The semantic member's probabilities on the `semantic_candidates`; NaN rows elsewhere. With an
-    `indicator` member, its probabilities fill the indicator columns; with a `finding` member, the
-    status columns (with both, the semantic member is not needed: None). With `wide` and a finding
-    member, the indicator member does not run on the rows the wide gate adds where the finding
-    member's `observed` is below `finding_min` (`policy["finding_observed_min"]`: their `observed`
-    is vetoed): its columns are 0 there, so it names no indicator (1,942 of the 2,626 such rows of
-    the corpus, the hand-written sets and the AIMS test statements: the flags of 19 of those 41,330
-    sentences changed, none an `observed`; the whole stage 1.10x as fast on real statements)."""
+                           finding: SentenceClassifier | None = None, policy: dict | None = None) -> np.ndarray:
+    """The semantic member's probabilities on the `member_gates` (the wide one with
+    `policy["finding_gate"]`); NaN rows elsewhere. With an `indicator` member, its probabilities
+    fill the indicator columns; with a `finding` member, the status columns (with both, the semantic
+    member is not needed: None). With the wide gate and a finding member, the indicator member does
+    not run on the rows the wide gate adds where the finding member's `observed` is below
+    `policy["finding_observed_min"]` (their `observed` is vetoed): its columns are 0 there, so it
+    names no indicator (1,942 of the 2,626 such rows of the corpus, the hand-written sets and the
+    AIMS test statements: the flags of 19 of those 41,330 sentences changed, none an `observed`; the
+    whole stage 1.10x as fast on real statements)."""
+    pol = {**DEFAULT_POLICY, **(policy or {})}
+    wide, finding_min = bool(pol["finding_gate"]), float(pol["finding_observed_min"])
     n_ind = len(RED_FLAGS)
     P_sem = np.full((len(texts), len(SEMANTIC_LABELS)), np.nan)
-    narrow, extra = _gates(texts, P_status, t_status)
+    narrow, extra = member_gates(texts, P_status, t_status)
     rows = np.flatnonzero(narrow | extra if wide else narrow)
     if len(rows):
         chosen = [texts[i] for i in rows]
@@ -248,7 +240,7 @@ DEFAULT_POLICY: dict[str, float | bool] = {
     # `observed` on a sentence that only names a practice as a topic (training subject, risk,
     # questionnaire item, "if X is found") -> no flag (flag_rules.mention_only)
     "mention_guard": False,
-    # semantic member (when the model has one; it runs on the `semantic_candidates`): there the
+    # semantic member (when the model has one; it runs on the `member_gates`): there the
     # `observed` probability becomes (1 - w) * lexical + w * semantic with w = `semantic_weight`
     # (only `observed`: mixing all three statuses cost `none_found` recall on real statements,
     # 0.67 -> 0.27 on the first half of corpora/real), and with no indicator vocabulary, its best
@@ -307,10 +299,10 @@ def decide(texts: Sequence[str], P_topic: np.ndarray, P_status: np.ndarray, t_to
     veto = np.zeros(len(texts), dtype=bool)  # `observed` vetoed by the finding member
     q = float(pol["finding_observed_min"])
     if P_sem is not None and q > 0:
-        # the few doubted rows where the members ran, then the narrow gate's text test on those only
-        doubted = np.nan_to_num(P_sem[:, n_ind + FLAG_STATUSES.index("observed")], nan=1.0) < q
-        for i in np.flatnonzero(doubted):
-            veto[i] = not (bool((P_status[i] >= t_status).any()) and can_report_finding(texts[i]))
+        # the few doubted rows where the members ran, then the narrow gate on those only
+        doubted = np.flatnonzero(np.nan_to_num(P_sem[:, n_ind + FLAG_STATUSES.index("observed")], nan=1.0) < q)
+        if len(doubted):
+            veto[doubted] = ~member_gates([texts[i] for i in doubted], P_status[doubted], t_status)[0]
     w, tau = float(pol["semantic_weight"]), float(pol["semantic_topic_min"])
     wt = float(pol["semantic_topic_weight"])
     if P_sem is not None and (w > 0 or wt > 0):
